@@ -1,0 +1,72 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Sluice",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "sluice", targets: ["sluice"]),
+        .library(name: "Binlog", targets: ["Binlog"]),
+        .library(name: "MySQLProtocol", targets: ["MySQLProtocol"]),
+        .library(name: "ChangeCapture", targets: ["ChangeCapture"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+    ],
+    targets: [
+        // Debian's libzstd, for MySQL 8 TRANSACTION_PAYLOAD events.
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        // Bytes in, values out: binlog events and column values. No I/O.
+        .target(
+            name: "Binlog",
+            dependencies: [
+                "CZstd",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+            ]
+        ),
+        // The MySQL/MariaDB client/server protocol: handshake, auth, TLS, text queries, replication.
+        .target(
+            name: "MySQLProtocol",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The source: schema tracking, start positions, events to row changes.
+        .target(
+            name: "ChangeCapture",
+            dependencies: [
+                "Binlog",
+                "MySQLProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "sluice",
+            dependencies: [
+                "ChangeCapture",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "BinlogTests", dependencies: ["Binlog"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "MySQLProtocolTests", dependencies: ["MySQLProtocol"]),
+        .testTarget(name: "ChangeCaptureTests", dependencies: ["ChangeCapture"]),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["ChangeCapture", "MySQLProtocol", "Binlog"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,9 @@
+import ArgumentParser
+
+@main
+struct Sluice: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sluice",
+        abstract: "Keep Elasticsearch in step with MySQL and MariaDB by reading the binlog."
+    )
+}
