@@ -69,11 +69,14 @@ extension JSONValue {
         default:
             break
         }
-        buffer.writeInteger(UInt8(ascii: "\""))
-        buffer.writeStaticString("base64:type")
-        buffer.writeJSONNumber(UInt64(type.rawValue))
-        buffer.writeInteger(UInt8(ascii: ":"))
-        buffer.writeBase64(bytes, escapedNewlineEvery: 76)
-        buffer.writeInteger(UInt8(ascii: "\""))
+        // "base64:type" + at most three digits + ":" + the base64, quoted.
+        buffer.writeJSONOutput(capacity: 18 + Base64.encodedCount(of: bytes.count, escapedNewlineEvery: 76)) { output in
+            output.put(UInt8(ascii: "\""))
+            ("base64:type" as StaticString).withUTF8Buffer { output.put(contentsOf: UnsafeRawBufferPointer($0)) }
+            output.put(UInt64(type.rawValue))
+            output.put(UInt8(ascii: ":"))
+            output.putBase64(bytes, escapedNewlineEvery: 76)
+            output.put(UInt8(ascii: "\""))
+        }
     }
 }

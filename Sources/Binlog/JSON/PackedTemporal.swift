@@ -47,24 +47,26 @@ struct PackedTemporal {
     /// Writes the quoted string MySQL prints for it (`my_TIME_to_str` with six fraction digits, as
     /// `JSON_EXTRACT` does): `"2024-02-29"`, `"-838:59:59.000000"`, `"2024-02-29 23:59:59.120000"`.
     func write(into buffer: inout ByteBuffer) {
-        buffer.writeInteger(UInt8(ascii: "\""))
-        if self.type != .time {
-            buffer.writeCalendarDate(year: Int64(self.year), month: UInt8(self.month), day: UInt8(self.day))
-        }
-        if self.type != .date {
-            if self.type == .time {
-                if self.isNegative { buffer.writeInteger(UInt8(ascii: "-")) }
-            } else {
-                buffer.writeInteger(UInt8(ascii: " "))
+        buffer.writeJSONOutput(capacity: 40) { output in
+            output.put(UInt8(ascii: "\""))
+            if self.type != .time {
+                output.putCalendarDate(year: Int64(self.year), month: UInt8(self.month), day: UInt8(self.day))
             }
-            buffer.writeClockTime(
-                hours: UInt64(self.hour),
-                minute: UInt8(self.minute),
-                second: UInt8(self.second),
-                microsecond: UInt32(self.microsecond),
-                fractionDigits: 6
-            )
+            if self.type != .date {
+                if self.type == .time {
+                    if self.isNegative { output.put(UInt8(ascii: "-")) }
+                } else {
+                    output.put(UInt8(ascii: " "))
+                }
+                output.putClockTime(
+                    hours: UInt64(self.hour),
+                    minute: UInt8(self.minute),
+                    second: UInt8(self.second),
+                    microsecond: UInt32(self.microsecond),
+                    fractionDigits: 6
+                )
+            }
+            output.put(UInt8(ascii: "\""))
         }
-        buffer.writeInteger(UInt8(ascii: "\""))
     }
 }

@@ -30,6 +30,20 @@ enum JSONEscaping {
         return index
     }
 
+    /// How many bytes escaping adds to `bytes`, whose first byte needing an escape is at `start`:
+    /// one for `\n`-style escapes, five for `\u00XX`.
+    static func extraEscapedBytes(in bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
+        var extra = 0
+        for byte in bytes[start...] {
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), 0x08, 0x09, 0x0A, 0x0C, 0x0D: extra += 1
+            case 0..<0x20: extra += 5
+            default: break
+            }
+        }
+        return extra
+    }
+
     @inline(__always)
     private static func hasZeroByte(_ word: UInt64) -> UInt64 {
         (word &- ones) & ~word & highBits

@@ -29,47 +29,56 @@ extension ColumnValue {
             buffer.writeString(literal)
         case .date(let date):
             guard date.month != 0, date.day != 0 else { return buffer.writeJSONNull() }
-            buffer.writeInteger(UInt8(ascii: "\""))
-            buffer.writeCalendarDate(year: Int64(date.year), month: date.month, day: date.day)
-            buffer.writeInteger(UInt8(ascii: "\""))
+            buffer.writeJSONOutput(capacity: Self.temporalCapacity) { output in
+                output.put(UInt8(ascii: "\""))
+                output.putCalendarDate(year: Int64(date.year), month: date.month, day: date.day)
+                output.put(UInt8(ascii: "\""))
+            }
         case .datetime(let value):
             guard value.date.month != 0, value.date.day != 0 else { return buffer.writeJSONNull() }
-            buffer.writeInteger(UInt8(ascii: "\""))
-            buffer.writeCalendarDate(year: Int64(value.date.year), month: value.date.month, day: value.date.day)
-            buffer.writeInteger(UInt8(ascii: "T"))
-            buffer.writeClockTime(
-                hours: UInt64(value.hour),
-                minute: value.minute,
-                second: value.second,
-                microsecond: value.microsecond,
-                fractionDigits: value.fsp
-            )
-            buffer.writeInteger(UInt8(ascii: "\""))
+            buffer.writeJSONOutput(capacity: Self.temporalCapacity) { output in
+                output.put(UInt8(ascii: "\""))
+                output.putCalendarDate(year: Int64(value.date.year), month: value.date.month, day: value.date.day)
+                output.put(UInt8(ascii: "T"))
+                output.putClockTime(
+                    hours: UInt64(value.hour),
+                    minute: value.minute,
+                    second: value.second,
+                    microsecond: value.microsecond,
+                    fractionDigits: value.fsp
+                )
+                output.put(UInt8(ascii: "\""))
+            }
         case .timestamp(let value):
             let (days, secondOfDay) = value.seconds.floorDivided(by: 86_400)
             let date = CivilDate(daysSince1970: days)
-            buffer.writeInteger(UInt8(ascii: "\""))
-            buffer.writeCalendarDate(year: date.year, month: date.month, day: date.day)
-            buffer.writeInteger(UInt8(ascii: "T"))
-            buffer.writeClockTime(
-                hours: UInt64(secondOfDay / 3600),
-                minute: UInt8(secondOfDay / 60 % 60),
-                second: UInt8(secondOfDay % 60),
-                microsecond: value.microsecond,
-                fractionDigits: value.fsp
-            )
-            buffer.writeStaticString("Z\"")
+            buffer.writeJSONOutput(capacity: Self.temporalCapacity) { output in
+                output.put(UInt8(ascii: "\""))
+                output.putCalendarDate(year: date.year, month: date.month, day: date.day)
+                output.put(UInt8(ascii: "T"))
+                output.putClockTime(
+                    hours: UInt64(secondOfDay / 3600),
+                    minute: UInt8(secondOfDay / 60 % 60),
+                    second: UInt8(secondOfDay % 60),
+                    microsecond: value.microsecond,
+                    fractionDigits: value.fsp
+                )
+                output.put(UInt8(ascii: "Z"))
+                output.put(UInt8(ascii: "\""))
+            }
         case .time(let value):
-            buffer.writeInteger(UInt8(ascii: "\""))
-            if value.isNegative { buffer.writeInteger(UInt8(ascii: "-")) }
-            buffer.writeClockTime(
-                hours: UInt64(value.hours),
-                minute: value.minutes,
-                second: value.seconds,
-                microsecond: value.microsecond,
-                fractionDigits: value.fsp
-            )
-            buffer.writeInteger(UInt8(ascii: "\""))
+            buffer.writeJSONOutput(capacity: Self.temporalCapacity) { output in
+                output.put(UInt8(ascii: "\""))
+                if value.isNegative { output.put(UInt8(ascii: "-")) }
+                output.putClockTime(
+                    hours: UInt64(value.hours),
+                    minute: value.minutes,
+                    second: value.seconds,
+                    microsecond: value.microsecond,
+                    fractionDigits: value.fsp
+                )
+                output.put(UInt8(ascii: "\""))
+            }
         case .string(let value):
             buffer.writeJSONString(value)
         case .bytes(let value):
@@ -108,6 +117,12 @@ extension ColumnValue {
             buffer.writeInteger(UInt8(ascii: "]"))
         }
     }
+}
+
+extension ColumnValue {
+    /// Enough for any quoted date or time: a signed 20-digit year or hour count, the other fields,
+    /// six fraction digits, `T`, `Z` and quotes.
+    static let temporalCapacity = 64
 }
 
 extension Int64 {
