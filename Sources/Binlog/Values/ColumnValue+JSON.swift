@@ -122,7 +122,7 @@ extension ColumnValue {
 extension ColumnValue {
     /// Enough for any quoted date or time: a signed 20-digit year or hour count, the other fields,
     /// six fraction digits, `T`, `Z` and quotes.
-    static let temporalCapacity = 64
+    static var temporalCapacity: Int { 64 }
 }
 
 extension Int64 {
