@@ -49,13 +49,17 @@ let package = Package(
                 "Binlog",
                 "MySQLProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "sluice",
             dependencies: [
+                "Binlog",
                 "ChangeCapture",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -65,7 +69,13 @@ let package = Package(
         .testTarget(name: "ChangeCaptureTests", dependencies: ["ChangeCapture"]),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["ChangeCapture", "MySQLProtocol", "Binlog"]
+            dependencies: [
+                "ChangeCapture",
+                "MySQLProtocol",
+                "Binlog",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

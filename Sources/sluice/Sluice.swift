@@ -4,6 +4,7 @@ import ArgumentParser
 struct Sluice: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sluice",
-        abstract: "Keep Elasticsearch in step with MySQL and MariaDB by reading the binlog."
+        abstract: "Keep Elasticsearch in step with MySQL and MariaDB by reading the binlog.",
+        subcommands: [TailCommand.self, DecodeCommand.self, BenchCommand.self]
     )
 }

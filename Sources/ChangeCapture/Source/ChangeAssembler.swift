@@ -1,0 +1,177 @@
+import Binlog
+
+/// Turns decoded binlog events into committed row changes with positions. Pure and synchronous: the
+/// same code serves the replication stream and offline files.
+///
+/// Changes of a transaction are held until its commit, so a ROLLBACK (which MySQL writes when a
+/// transaction touched a non-transactional table) drops them. A transaction larger than
+/// `maxBufferedChanges` is handed on in chunks as it goes, so memory stays bounded; only the chunk
+/// that ends it carries the commit position.
+public struct ChangeAssembler: Sendable {
+    /// How many changes a transaction may hold before they are handed on without waiting for the commit.
+    public var maxBufferedChanges: Int
+
+    /// The file being read; set by ROTATE.
+    public private(set) var file: String
+    /// The position after the last whole transaction: where a reconnect resumes.
+    public private(set) var committed: ReplicationPosition
+    /// MariaDB GTID state after the last whole transaction.
+    private var mariaGTIDs: MariaGTIDPosition?
+    /// MySQL GTID set after the last whole transaction.
+    private var mysqlGTIDs: GTIDSet?
+
+    private var pending: [RowChange] = []
+    private var state = State.idle
+    private var transactionGTID: String?
+    /// MariaDB GTID of the open transaction, applied to the state at commit.
+    private var pendingMariaGTID: MariaGTID?
+    private var pendingMySQLGTID: MySQLGTID?
+    /// Per table id, the names and key of its current layout, shared by all its changes.
+    private enum State {
+        case idle
+        /// After a GTID event: a BEGIN follows, or a single statement (DDL) that is its own transaction.
+        case afterGTID
+        /// After BEGIN, until XID, COMMIT or ROLLBACK.
+        case inTransaction
+    }
+
+    private var layouts: [UInt64: (table: TableMapEvent, columns: ColumnNames, key: [Int]?)] = [:]
+
+    /// - Parameters:
+    ///   - start: the position reading starts from; its GTID set, when given, seeds the GTID state.
+    public init(start: ReplicationPosition, isMariaDB: Bool, maxBufferedChanges: Int = 10_000) {
+        self.file = start.file
+        self.committed = start
+        self.maxBufferedChanges = maxBufferedChanges
+        if let set = start.gtidSet {
+            if isMariaDB {
+                mariaGTIDs = try? MariaGTIDPosition(set)
+            } else {
+                mysqlGTIDs = try? GTIDSet(set)
+            }
+        }
+    }
+
+    /// Consumes one event. `header` is the outer event's header: for events inside a
+    /// TRANSACTION_PAYLOAD, the payload's, whose end position is where the transaction ends.
+    ///
+    /// Returns a chunk when changes are ready to hand on or a transaction ended.
+    public mutating func consume(_ event: BinlogEvent, header: BinlogEventHeader) -> ChangeChunk? {
+        switch event {
+        case let .rotate(rotate):
+            file = rotate.nextFile
+            if state == .idle {
+                committed.file = rotate.nextFile
+                committed.offset = rotate.position
+            }
+            return nil
+        case let .gtid(gtid):
+            state = .afterGTID
+            pendingMySQLGTID = gtid.gtid
+            transactionGTID = gtid.gtid?.description
+            return nil
+        case let .mariaGTID(gtid):
+            state = .afterGTID
+            pendingMariaGTID = gtid.gtid
+            transactionGTID = gtid.gtid.description
+            return nil
+        case let .query(query):
+            return consume(query: query, header: header)
+        case .xid:
+            return commit(header: header)
+        case let .tableMap(table):
+            if let layout = layouts[table.tableID], layout.table == table { return nil }
+            let names = table.columns.allSatisfy { $0.name != nil }
+                ? ColumnNames(table.columns.map { $0.name ?? "" })
+                : ColumnNames(unknownCount: table.columns.count)
+            layouts[table.tableID] = (table, names, table.primaryKey?.map(\.column))
+            return nil
+        case let .rows(rows):
+            append(rows, header: header)
+            if pending.count >= maxBufferedChanges {
+                defer { pending.removeAll(keepingCapacity: true) }
+                return ChangeChunk(changes: pending, commit: nil)
+            }
+            return nil
+        case let .heartbeat(heartbeat):
+            if state == .idle, heartbeat.position > 0 {
+                // Heartbeats carry the end of the binlog: progress past events that were filtered out.
+                file = heartbeat.logFile
+                committed.file = heartbeat.logFile
+                committed.offset = max(heartbeat.position, committed.offset)
+            }
+            return nil
+        case .formatDescription, .skippedRows, .previousGTIDs, .transactionPayload, .rowsQuery, .stop,
+             .mariaAnnotateRows, .mariaBinlogCheckpoint, .mariaGTIDList, .other, .ignored:
+            return nil
+        }
+    }
+
+    private mutating func consume(query: QueryEvent, header: BinlogEventHeader) -> ChangeChunk? {
+        switch query.sql.utf8.count <= 8 ? query.sql.uppercased() : "" {
+        case "BEGIN":
+            state = .inTransaction
+            return nil
+        case "COMMIT":
+            return commit(header: header)
+        case "ROLLBACK":
+            pending.removeAll(keepingCapacity: true)
+            return commit(header: header)
+        default:
+            // A statement outside BEGIN…COMMIT (DDL) is its own transaction.
+            return state == .inTransaction ? nil : commit(header: header)
+        }
+    }
+
+    private mutating func commit(header: BinlogEventHeader) -> ChangeChunk {
+        if let gtid = pendingMariaGTID {
+            mariaGTIDs = mariaGTIDs ?? MariaGTIDPosition()
+            mariaGTIDs?.update(with: gtid)
+        }
+        if let gtid = pendingMySQLGTID {
+            mysqlGTIDs = mysqlGTIDs ?? GTIDSet()
+            mysqlGTIDs?.add(gtid)
+        }
+        committed = ReplicationPosition(
+            file: file,
+            offset: header.nextPosition > 0 ? UInt64(header.nextPosition) : committed.offset,
+            gtidSet: mariaGTIDs?.description ?? mysqlGTIDs?.description
+        )
+        state = .idle
+        transactionGTID = nil
+        pendingMariaGTID = nil
+        pendingMySQLGTID = nil
+        defer { pending.removeAll(keepingCapacity: true) }
+        return ChangeChunk(changes: pending, commit: committed)
+    }
+
+    private mutating func append(_ rows: RowsEvent, header: BinlogEventHeader) {
+        let layout = layouts[rows.table.tableID]
+        let columns = layout?.columns ?? ColumnNames(unknownCount: rows.table.columns.count)
+        let key = layout?.key
+        let operation: RowChange.Operation = switch rows.kind {
+        case .insert: .insert
+        case .update: .update
+        case .delete: .delete
+        }
+        let position = ChangePosition(
+            file: file,
+            offset: header.nextPosition > header.eventSize ? UInt64(header.nextPosition - header.eventSize) : committed.offset,
+            gtid: transactionGTID
+        )
+        pending.reserveCapacity(pending.count + rows.rows.count)
+        for row in rows.rows {
+            pending.append(RowChange(
+                operation: operation,
+                database: rows.table.database,
+                table: rows.table.table,
+                columns: columns,
+                keyColumns: key,
+                before: row.before,
+                after: row.after,
+                position: position,
+                timestamp: header.timestamp
+            ))
+        }
+    }
+}

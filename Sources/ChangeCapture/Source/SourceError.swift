@@ -1,0 +1,30 @@
+import MySQLProtocol
+
+/// A problem with the source server's setup or with the requested position, found while starting or
+/// resuming. The message names the server and says what to do.
+public struct SourceError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+
+    /// Adds the remedy to a server error where one is known (missing privilege, purged binlog).
+    static func explaining(_ error: MySQLServerError, doing what: String, user: String, server: String) -> SourceError {
+        switch error.code {
+        case 1227, 1044, 1142, 1143:
+            // ER_SPECIFIC_ACCESS_DENIED_ERROR and friends: the server's message names the privilege.
+            return SourceError(
+                "\(server) refused \(what): \(error.message). Grant the privileges a replica needs, e.g. "
+                    + "GRANT REPLICATION SLAVE, REPLICATION CLIENT, SELECT ON *.* TO '\(user)'@'…' "
+                    + "(MariaDB 10.5+: REPLICATION SLAVE, BINLOG MONITOR, SELECT)."
+            )
+        case 1236:
+            // ER_MASTER_FATAL_ERROR_READING_BINLOG: typically the requested file or GTID is purged.
+            return SourceError(
+                "\(server) cannot send the binlog from the requested position: \(error.message). If the binlog "
+                    + "was purged, start again with --from earliest or latest (or take a new snapshot)."
+            )
+        default:
+            return SourceError("\(server) refused \(what): \(error)")
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import Binlog
+import ChangeCapture
+import Testing
+
+@Suite struct ChangeAssemblerTests {
+    let table = TableMapEvent(
+        tableID: 17, database: "shop", table: "orders",
+        columns: [ColumnDescriptor(type: .long, name: "id"), ColumnDescriptor(type: .varchar, metadata: 64, name: "name")],
+        primaryKey: [TableMapEvent.PrimaryKeyPart(column: 0)]
+    )
+
+    func header(_ type: BinlogEventType, end: UInt32, size: UInt32 = 40) -> BinlogEventHeader {
+        BinlogEventHeader(timestamp: 1_700_000_000, type: type, serverID: 1, eventSize: size, nextPosition: end, flags: 0)
+    }
+
+    func query(_ sql: String) -> BinlogEvent {
+        .query(QueryEvent(threadID: 1, executionTime: 0, errorCode: 0, database: "shop", sql: sql))
+    }
+
+    func insert(_ id: Int64) -> BinlogEvent {
+        .rows(RowsEvent(kind: .insert, table: table, flags: 1, rows: [.init(before: nil, after: [.int(id), .string("n\(id)")])]))
+    }
+
+    func gtid(_ sequence: UInt64) -> BinlogEvent {
+        .mariaGTID(MariaGTIDEvent(gtid: MariaGTID(domain: 0, serverID: 1, sequence: sequence), flags: 0))
+    }
+
+    /// Feeds events and collects the chunks, as the source does.
+    func run(_ assembler: inout ChangeAssembler, _ events: [(BinlogEvent, BinlogEventHeader)]) -> [ChangeChunk] {
+        events.compactMap { assembler.consume($0.0, header: $0.1) }
+    }
+
+    @Test func committedTransactionCarriesChangesPositionAndGTID() {
+        var assembler = ChangeAssembler(start: ReplicationPosition(file: "mariadb-bin.000001", offset: 4), isMariaDB: true)
+        let chunks = run(&assembler, [
+            (gtid(42), header(.mariaGTID, end: 100)),
+            (query("BEGIN"), header(.query, end: 150)),
+            (.tableMap(table), header(.tableMap, end: 200)),
+            (insert(1), header(.writeRowsV1, end: 260, size: 60)),
+            (insert(2), header(.writeRowsV1, end: 320, size: 60)),
+            (.xid(9), header(.xid, end: 351)),
+        ])
+        #expect(chunks.count == 1)
+        let chunk = chunks[0]
+        #expect(chunk.changes.map { $0.after?[0] } == [.int(1), .int(2)])
+        #expect(chunk.changes[0].position == ChangePosition(file: "mariadb-bin.000001", offset: 200, gtid: "0-1-42"))
+        #expect(chunk.changes[0].key?.map(\.name) == ["id"])
+        #expect(chunk.commit == ReplicationPosition(file: "mariadb-bin.000001", offset: 351, gtidSet: "0-1-42"))
+        #expect(assembler.committed == chunk.commit)
+    }
+
+    @Test func rollbackDropsTheTransactionButAdvances() {
+        var assembler = ChangeAssembler(start: ReplicationPosition(file: "b.000001", offset: 4), isMariaDB: false)
+        let chunks = run(&assembler, [
+            (query("BEGIN"), header(.query, end: 100)),
+            (.tableMap(table), header(.tableMap, end: 150)),
+            (insert(1), header(.writeRowsV2, end: 200)),
+            (query("ROLLBACK"), header(.query, end: 250)),
+        ])
+        #expect(chunks.count == 1)
+        #expect(chunks[0].changes.isEmpty)
+        #expect(chunks[0].commit?.offset == 250)
+    }
+
+    @Test func largeTransactionIsChunkedAndOnlyTheLastCommits() {
+        var assembler = ChangeAssembler(start: ReplicationPosition(file: "b.000001", offset: 4), isMariaDB: false, maxBufferedChanges: 2)
+        var events: [(BinlogEvent, BinlogEventHeader)] = [(query("BEGIN"), header(.query, end: 100)), (.tableMap(table), header(.tableMap, end: 150))]
+        for id in 1...5 { events.append((insert(Int64(id)), header(.writeRowsV2, end: 150 + 50 * UInt32(id)))) }
+        events.append((.xid(1), header(.xid, end: 500)))
+        let chunks = run(&assembler, events)
+        #expect(chunks.map(\.changes.count) == [2, 2, 1])
+        #expect(chunks.map { $0.commit != nil } == [false, false, true])
+        #expect(chunks.flatMap(\.changes).map { $0.after?[0] } == (1...5).map { .int(Int64($0)) })
+    }
+
+    @Test func ddlIsItsOwnTransactionAndRotateMovesTheFile() {
+        var assembler = ChangeAssembler(start: ReplicationPosition(file: "b.000001", offset: 4), isMariaDB: true)
+        let chunks = run(&assembler, [
+            (gtid(7), header(.mariaGTID, end: 100)),
+            (query("ALTER TABLE orders ADD COLUMN x INT"), header(.query, end: 200)),
+            (.rotate(RotateEvent(position: 4, nextFile: "b.000002")), header(.rotate, end: 240)),
+        ])
+        #expect(chunks.count == 1)
+        #expect(chunks[0].commit == ReplicationPosition(file: "b.000001", offset: 200, gtidSet: "0-1-7"))
+        #expect(assembler.committed == ReplicationPosition(file: "b.000002", offset: 4, gtidSet: "0-1-7"))
+    }
+
+    @Test func unknownNamesAreNumbered() {
+        var assembler = ChangeAssembler(start: ReplicationPosition(file: "b.000001", offset: 4), isMariaDB: false)
+        let bare = TableMapEvent(tableID: 3, database: "d", table: "t", columns: [ColumnDescriptor(type: .long), ColumnDescriptor(type: .long)])
+        let rows = RowsEvent(kind: .delete, table: bare, flags: 1, rows: [.init(before: [.int(1), .int(2)], after: nil)])
+        let chunks = run(&assembler, [
+            (query("BEGIN"), header(.query, end: 100)),
+            (.tableMap(bare), header(.tableMap, end: 150)),
+            (.rows(rows), header(.deleteRowsV2, end: 200)),
+            (query("COMMIT"), header(.query, end: 250)),
+        ])
+        #expect(chunks.first?.changes.first?.columns.names == ["@1", "@2"])
+        #expect(chunks.first?.changes.first?.key == nil)
+    }
+}
