@@ -1,14 +1,22 @@
 import NIOCore
 
-/// Carries the stream consumer's demand back to the channel handler on its event loop.
+/// Carries the stream consumer's demand back to the connection.
 struct BinlogStreamDelegate: NIOAsyncSequenceProducerDelegate {
-    let handler: NIOLoopBound<MySQLChannelHandler>
+    let onProduceMore: @Sendable () -> Void
+    let onTerminate: @Sendable () -> Void
 
-    func produceMore() {
-        self.handler.eventLoop.execute { self.handler.value.binlogConsumerWantsMore() }
+    /// Calls the handler on its event loop.
+    init(handler: NIOLoopBound<MySQLChannelHandler>) {
+        self.onProduceMore = { handler.eventLoop.execute { handler.value.binlogConsumerWantsMore() } }
+        self.onTerminate = { handler.eventLoop.execute { handler.value.binlogConsumerTerminated() } }
     }
 
-    func didTerminate() {
-        self.handler.eventLoop.execute { self.handler.value.binlogConsumerTerminated() }
+    init(onProduceMore: @escaping @Sendable () -> Void, onTerminate: @escaping @Sendable () -> Void) {
+        self.onProduceMore = onProduceMore
+        self.onTerminate = onTerminate
     }
+
+    func produceMore() { self.onProduceMore() }
+
+    func didTerminate() { self.onTerminate() }
 }
