@@ -26,7 +26,10 @@ final class MySQLChannelHandler: ChannelDuplexHandler {
     /// The running binlog stream, if any.
     private var stream: BinlogEventStream.Source?
     private var stallTimeout: Duration?
+    /// Armed while the consumer wants more; it checks `lastPacketAt` rather than being
+    /// rescheduled for every packet.
     private var stallTimer: Scheduled<Void>?
+    private var lastPacketAt = NIODeadline.uptimeNanoseconds(0)
     /// False while the consumer has enough buffered events; reads are then held back.
     private var consumerWantsMore = true
     private var readHeldBack = false
@@ -64,7 +67,7 @@ final class MySQLChannelHandler: ChannelDuplexHandler {
         let packet = self.unwrapInboundIn(data)
         self.nextSequenceID = packet.sequenceID &+ 1
         self.logger.trace("received packet", metadata: ["sequence": "\(packet.sequenceID)", "bytes": "\(packet.payload.readableBytes)"])
-        if self.stream != nil { self.restartStallTimer() }
+        if self.stream != nil { self.lastPacketAt = context.eventLoop.now }
         self.run(self.stateMachine.packetReceived(packet), context: context)
     }
 
@@ -120,10 +123,11 @@ final class MySQLChannelHandler: ChannelDuplexHandler {
     // MARK: Binlog stream demand, called by `BinlogStreamDelegate` on the event loop
 
     func binlogConsumerWantsMore() {
-        guard self.stream != nil, !self.consumerWantsMore else { return }
+        guard self.stream != nil, !self.consumerWantsMore, let context = self.context else { return }
         self.consumerWantsMore = true
-        self.restartStallTimer()
-        if self.readHeldBack, let context = self.context {
+        self.lastPacketAt = context.eventLoop.now
+        self.armStallTimer(context: context)
+        if self.readHeldBack {
             self.readHeldBack = false
             context.read()
         }
@@ -173,7 +177,8 @@ final class MySQLChannelHandler: ChannelDuplexHandler {
             self.nextSequenceID = 0
             self.send(payload, context: context)
             task.registered.succeed()
-            self.restartStallTimer()
+            self.lastPacketAt = context.eventLoop.now
+            self.armStallTimer(context: context)
         case .forwardBinlogEvent(let event):
             guard let stream = self.stream else { return }
             switch stream.yield(event) {
@@ -183,6 +188,7 @@ final class MySQLChannelHandler: ChannelDuplexHandler {
                 self.consumerWantsMore = false
                 // Silence is expected while reads are held back.
                 self.stallTimer?.cancel()
+                self.stallTimer = nil
             case .dropped:
                 break
             }
@@ -236,6 +242,7 @@ final class MySQLChannelHandler: ChannelDuplexHandler {
         guard let stream = self.stream else { return }
         self.stream = nil
         self.stallTimer?.cancel()
+        self.stallTimer = nil
         if let error { stream.finish(error) } else { stream.finish() }
         if self.readHeldBack, let context = self.context {
             self.readHeldBack = false
@@ -251,10 +258,14 @@ final class MySQLChannelHandler: ChannelDuplexHandler {
         }
     }
 
-    private func restartStallTimer() {
-        self.stallTimer?.cancel()
-        guard let timeout = self.stallTimeout, self.consumerWantsMore, let context = self.context else { return }
-        self.stallTimer = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(timeout)) {
+    private func armStallTimer(context: ChannelHandlerContext) {
+        guard self.stallTimer == nil, let timeout = self.stallTimeout, self.consumerWantsMore else { return }
+        self.stallTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: self.lastPacketAt + TimeAmount(timeout)) {
+            self.stallTimer = nil
+            guard context.eventLoop.now - self.lastPacketAt >= TimeAmount(timeout) else {
+                self.armStallTimer(context: context)
+                return
+            }
             self.run(self.stateMachine.binlogStalled(silentFor: timeout), context: context)
         }
     }

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Logging
 import NIOCore
 import NIOPosix
@@ -60,7 +65,7 @@ public final class MySQLConnection: Sendable {
             throw MySQLError.connectTimeout(host: configuration.host, port: configuration.port, timeout: configuration.connectTimeout)
         } catch {
             handshakeDone.fail(error)
-            throw MySQLError.connectionFailed(host: configuration.host, port: configuration.port, reason: "\(error)")
+            throw MySQLError.connectionFailed(host: configuration.host, port: configuration.port, reason: Self.describe(connectError: error))
         }
         let info = try await handshakeDone.futureResult.get()
         let handler = try await channel.eventLoop.submit {
@@ -122,6 +127,20 @@ public final class MySQLConnection: Sendable {
             // Closing twice, or after the server went away, leaves the connection closed as asked.
         } catch NIOSSLError.uncleanShutdown {
             // The server answers COM_QUIT by closing the socket without a TLS close_notify.
+        }
+    }
+
+    /// NIO's connect errors nest the per-address failures; the user wants "Connection refused".
+    private static func describe(connectError error: any Error) -> String {
+        switch error {
+        case let error as NIOConnectionError:
+            let attempts = error.connectionErrors.map { "\($0.target): \(Self.describe(connectError: $0.error))" }
+            let lookups = [error.dnsAError, error.dnsAAAAError].compactMap { $0.map { "address lookup failed (\($0))" } }
+            return attempts.isEmpty ? (lookups.first ?? "no address found") : attempts.joined(separator: "; ")
+        case let error as IOError:
+            return String(cString: strerror(error.errnoCode))
+        default:
+            return "\(error)"
         }
     }
 

@@ -22,20 +22,6 @@ struct HandshakeV10: Sendable, Equatable {
         self.isMariaDB && self.serverVersion.hasPrefix("5.5.5-") ? String(self.serverVersion.dropFirst(6)) : self.serverVersion
     }
 
-    init(
-        serverVersion: String, connectionID: UInt32, authPluginData: [UInt8], capabilities: CapabilityFlags,
-        characterSet: UInt8, status: ServerStatusFlags, authPluginName: String?, mariaDBExtendedCapabilities: UInt32?
-    ) {
-        self.serverVersion = serverVersion
-        self.connectionID = connectionID
-        self.authPluginData = authPluginData
-        self.capabilities = capabilities
-        self.characterSet = characterSet
-        self.status = status
-        self.authPluginName = authPluginName
-        self.mariaDBExtendedCapabilities = mariaDBExtendedCapabilities
-    }
-
     init(decoding payload: ByteBuffer) throws {
         var buffer = payload
         func truncated(_ field: String) -> MySQLError {

@@ -7,11 +7,6 @@ struct MySQLPacket: Sendable, Equatable {
     var sequenceID: UInt8
     var payload: ByteBuffer
 
-    init(sequenceID: UInt8, payload: ByteBuffer) {
-        self.sequenceID = sequenceID
-        self.payload = payload
-    }
-
     /// The largest payload one frame can carry. A frame of exactly this length means more follow.
     static let maximumFrameLength = 0xFF_FFFF
 }

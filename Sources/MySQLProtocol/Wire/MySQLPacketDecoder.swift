@@ -17,9 +17,10 @@ struct MySQLPacketDecoder: NIOSingleStepByteToMessageDecoder {
 
     mutating func decode(buffer: inout ByteBuffer) throws -> MySQLPacket? {
         while true {
-            guard let header = buffer.getBytes(at: buffer.readerIndex, length: 4) else { return nil }
-            let length = Int(header[0]) | Int(header[1]) << 8 | Int(header[2]) << 16
-            let sequenceID = header[3]
+            // 3-byte little-endian length, then the sequence id: one 32-bit read.
+            guard let header = buffer.getInteger(at: buffer.readerIndex, endianness: .little, as: UInt32.self) else { return nil }
+            let length = Int(header & 0xFF_FFFF)
+            let sequenceID = UInt8(truncatingIfNeeded: header >> 24)
             guard var frame = buffer.getSlice(at: buffer.readerIndex + 4, length: length) else { return nil }
             buffer.moveReaderIndex(forwardBy: 4 + length)
 
