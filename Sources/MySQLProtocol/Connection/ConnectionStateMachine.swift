@@ -60,7 +60,7 @@ struct ConnectionStateMachine {
     private let configuration: Configuration
     private var state: State = .awaitingGreeting
     private var queue = CircularBuffer<MySQLTask>()
-    private(set) var info: ConnectionInfo?
+    private var info: ConnectionInfo?
 
     init(configuration: Configuration) {
         self.configuration = configuration

@@ -244,10 +244,6 @@ final class MySQLChannelHandler: ChannelDuplexHandler {
         self.stallTimer?.cancel()
         self.stallTimer = nil
         if let error { stream.finish(error) } else { stream.finish() }
-        if self.readHeldBack, let context = self.context {
-            self.readHeldBack = false
-            context.read()
-        }
     }
 
     private func startHandshakeTimer(context: ChannelHandlerContext) {
