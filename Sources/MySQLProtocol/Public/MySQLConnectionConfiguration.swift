@@ -25,7 +25,7 @@ public struct MySQLConnectionConfiguration: Sendable {
     /// caching_sha2_password without TLS encrypts the password with the server's RSA key. Give the
     /// key's PEM here to avoid fetching it from the server, which a man in the middle could forge.
     public var serverRSAPublicKeyPEM: String?
-    /// Covers the TCP connect and the handshake.
+    /// The limit for the TCP connect, and again for the handshake that follows it.
     public var connectTimeout: Duration
     /// The largest packet accepted from the server; at least the server's max_allowed_packet,
     /// since one binlog event is one packet.
