@@ -65,7 +65,19 @@ let package = Package(
             ]
         ),
         .testTarget(name: "BinlogTests", dependencies: ["Binlog"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "MySQLProtocolTests", dependencies: ["MySQLProtocol"]),
+        .testTarget(
+            name: "MySQLProtocolTests",
+            dependencies: [
+                "MySQLProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "ChangeCaptureTests", dependencies: ["ChangeCapture"]),
         .testTarget(
             name: "IntegrationTests",
