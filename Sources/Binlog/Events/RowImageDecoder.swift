@@ -1,0 +1,85 @@
+/// The decoding plan for one table's row images: a `ColumnValueDecoder` per column, made once per
+/// TABLE_MAP and used for every row.
+struct RowImageDecoder: Sendable {
+    let table: TableMapEvent
+    private let columns: [ColumnValueDecoder]
+    /// Per column, its ordinal among the table's binary JSON columns (the partial-JSON bitmap has one
+    /// bit per JSON column of the table), or -1.
+    private let jsonOrdinals: [Int]
+    let jsonColumnCount: Int
+
+    init(table: TableMapEvent) {
+        self.table = table
+        columns = table.columns.map(ColumnValueDecoder.init(column:))
+        var ordinals: [Int] = []
+        var count = 0
+        for column in columns {
+            ordinals.append(column.isBinaryJSON ? count : -1)
+            if column.isBinaryJSON { count += 1 }
+        }
+        jsonOrdinals = ordinals
+        jsonColumnCount = count
+    }
+
+    var width: Int { columns.count }
+
+    /// The after image of a PARTIAL_UPDATE_ROWS row: which JSON columns hold diffs, and the before
+    /// image to apply them to.
+    struct PartialJSON {
+        let bits: UnsafeRawBufferPointer
+        let before: [ColumnValue?]
+    }
+
+    /// One image: the NULL bitmap over the columns present, then each present non-NULL value.
+    /// `present` is the event's columns-present bitmap (LSB first), `presentCount` its population.
+    func decodeImage(_ cursor: inout ByteCursor, present: UnsafeRawBufferPointer, presentCount: Int, partial: PartialJSON? = nil) throws(BinlogError) -> [ColumnValue?] {
+        let nulls = try cursor.readBytes((presentCount + 7) >> 3)
+        var values: [ColumnValue?] = []
+        values.reserveCapacity(columns.count)
+        var nullIndex = 0
+        for index in 0..<columns.count {
+            guard present[index >> 3] & (1 << (index & 7)) != 0 else {
+                values.append(nil)
+                continue
+            }
+            defer { nullIndex &+= 1 }
+            if nulls[nullIndex >> 3] & (1 << (nullIndex & 7)) != 0 {
+                values.append(.null)
+                continue
+            }
+            do {
+                if let partial, jsonOrdinals[index] >= 0, Self.bit(partial.bits, jsonOrdinals[index]) {
+                    values.append(try applyDiffs(&cursor, column: index, to: partial.before))
+                } else {
+                    values.append(try columns[index].decode(&cursor))
+                }
+            } catch {
+                throw located(error, column: index)
+            }
+        }
+        return values
+    }
+
+    /// A partial JSON value: the same length prefix as a whole one, then a list of diffs that turn
+    /// the before image's document into the after image's.
+    private func applyDiffs(_ cursor: inout ByteCursor, column: Int, to before: [ColumnValue?]) throws(BinlogError) -> ColumnValue {
+        guard case .json(let document)? = before.indices.contains(column) ? before[column] : nil else {
+            throw BinlogError(.unsupported, "partial JSON update without the whole document in the before image (needs binlog_row_image=FULL)")
+        }
+        let length = try cursor.readLength(byteCount: Int(table.columns[column].metadata))
+        let diffs = try JSONDiff.decodeList(try cursor.readSlice(length))
+        return .json(try JSONDiff.apply(diffs, to: document))
+    }
+
+    private func located(_ error: BinlogError, column index: Int) -> BinlogError {
+        var located = error
+        let column = table.columns[index]
+        let name = column.name.map { " (\($0))" } ?? ""
+        located.message = "column \(index + 1)\(name) of \(table.qualifiedName), type \(column.type): \(error.message)"
+        return located
+    }
+
+    static func bit(_ bits: UnsafeRawBufferPointer, _ index: Int) -> Bool {
+        index >> 3 < bits.count && bits[index >> 3] & (1 << (index & 7)) != 0
+    }
+}

@@ -1,0 +1,42 @@
+/// WRITE_ROWS, UPDATE_ROWS, DELETE_ROWS (v1 23–25, v2 30–32), PARTIAL_UPDATE_ROWS (39) and MariaDB's
+/// compressed row events (166–171), decoded.
+///
+/// A row image is `[ColumnValue?]` indexed by column: `nil` means the column is not in the image
+/// (`binlog_row_image=MINIMAL` or `NOBLOB`, or a v1 partial image); `.null` is SQL NULL.
+public struct RowsEvent: Sendable {
+    public enum Kind: Sendable, Hashable {
+        case insert
+        case update
+        case delete
+    }
+
+    /// One changed row. Inserts have only `after`, deletes only `before`, updates both.
+    ///
+    /// For PARTIAL_UPDATE_ROWS the JSON diffs have already been applied: `after` holds whole
+    /// documents.
+    public struct Row: Sendable, Equatable {
+        public var before: [ColumnValue?]?
+        public var after: [ColumnValue?]?
+
+        public init(before: [ColumnValue?]?, after: [ColumnValue?]?) {
+            self.before = before
+            self.after = after
+        }
+    }
+
+    public var kind: Kind
+    /// The TABLE_MAP the event refers to.
+    public var table: TableMapEvent
+    public var flags: UInt16
+    public var rows: [Row]
+
+    public init(kind: Kind, table: TableMapEvent, flags: UInt16, rows: [Row]) {
+        self.kind = kind
+        self.table = table
+        self.flags = flags
+        self.rows = rows
+    }
+
+    /// STMT_END_F: the last row event of its statement.
+    public var isEndOfStatement: Bool { flags & 0x0001 != 0 }
+}
