@@ -66,6 +66,7 @@ private struct RowImages {
         let afterCount = Self.count(afterPresent, width: plan.width)
         var rows: [RowsEvent.Row] = []
         while !cursor.isAtEnd {
+            let start = cursor.position
             switch kind {
             case .insert:
                 rows.append(RowsEvent.Row(before: nil, after: try plan.decodeImage(&cursor, present: present, presentCount: presentCount)))
@@ -74,14 +75,16 @@ private struct RowImages {
             case .update:
                 let before = try plan.decodeImage(&cursor, present: present, presentCount: presentCount)
                 var partial: RowImageDecoder.PartialJSON?
-                if partialJSON {
-                    // value_options; bit 0: some JSON columns of the after image are diffs.
-                    if try cursor.readLengthEncoded() & 1 != 0 {
-                        partial = RowImageDecoder.PartialJSON(bits: try cursor.readBytes((plan.jsonColumnCount + 7) / 8), before: before)
-                    }
+                // value_options; bit 0: some JSON columns of the after image are diffs.
+                if partialJSON, try cursor.readLengthEncoded() & 1 != 0 {
+                    partial = RowImageDecoder.PartialJSON(bits: try cursor.readBytes((plan.jsonColumnCount + 7) / 8), before: before)
                 }
-                let after = try plan.decodeImage(&cursor, present: afterPresent, presentCount: afterCount, partial: partial)
-                rows.append(RowsEvent.Row(before: before, after: after))
+                let after = try plan.decodeImage(&cursor, present: afterPresent, presentCount: afterCount, partial: &partial)
+                rows.append(RowsEvent.Row(before: before, after: after, unappliedJSONDiffs: partial?.unapplied ?? [:]))
+            }
+            // A row with no columns present takes no bytes; more of them would never end.
+            guard cursor.position > start else {
+                throw BinlogError(.malformed, "row image with no columns present")
             }
         }
         return rows

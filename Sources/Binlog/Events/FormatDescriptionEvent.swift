@@ -38,8 +38,8 @@ public struct FormatDescriptionEvent: Sendable, Hashable {
         let serverVersion = String(decoding: UnsafeRawBufferPointer(rebasing: versionBytes[..<versionLength]), as: UTF8.self)
         let createTimestamp: UInt32 = try body.readLE()
         let headerLength = try body.readUInt8()
-        guard headerLength >= BinlogEventHeader.length else {
-            throw BinlogError(.malformed, "FORMAT_DESCRIPTION gives a common header length of \(headerLength), less than 19")
+        guard headerLength == BinlogEventHeader.length else {
+            throw BinlogError(.unsupported, "FORMAT_DESCRIPTION gives a common header length of \(headerLength); binlog v4 has 19")
         }
         // Servers that know checksums end this event with the algorithm byte and a 4-byte checksum
         // field, even when the algorithm is "none".

@@ -24,15 +24,21 @@ struct RowImageDecoder: Sendable {
     var width: Int { columns.count }
 
     /// The after image of a PARTIAL_UPDATE_ROWS row: which JSON columns hold diffs, and the before
-    /// image to apply them to.
+    /// image to apply them to. Diffs it cannot apply are collected in `unapplied`.
     struct PartialJSON {
         let bits: UnsafeRawBufferPointer
         let before: [ColumnValue?]
+        var unapplied: [Int: [JSONDiff]] = [:]
     }
 
     /// One image: the NULL bitmap over the columns present, then each present non-NULL value.
     /// `present` is the event's columns-present bitmap (LSB first), `presentCount` its population.
-    func decodeImage(_ cursor: inout ByteCursor, present: UnsafeRawBufferPointer, presentCount: Int, partial: PartialJSON? = nil) throws(BinlogError) -> [ColumnValue?] {
+    func decodeImage(_ cursor: inout ByteCursor, present: UnsafeRawBufferPointer, presentCount: Int) throws(BinlogError) -> [ColumnValue?] {
+        var noPartial: PartialJSON?
+        return try decodeImage(&cursor, present: present, presentCount: presentCount, partial: &noPartial)
+    }
+
+    func decodeImage(_ cursor: inout ByteCursor, present: UnsafeRawBufferPointer, presentCount: Int, partial: inout PartialJSON?) throws(BinlogError) -> [ColumnValue?] {
         let nulls = try cursor.readBytes((presentCount + 7) >> 3)
         var values: [ColumnValue?] = []
         values.reserveCapacity(columns.count)
@@ -48,8 +54,8 @@ struct RowImageDecoder: Sendable {
                 continue
             }
             do {
-                if let partial, jsonOrdinals[index] >= 0, Self.bit(partial.bits, jsonOrdinals[index]) {
-                    values.append(try applyDiffs(&cursor, column: index, to: partial.before))
+                if partial != nil, jsonOrdinals[index] >= 0, let bits = partial?.bits, Self.bit(bits, jsonOrdinals[index]) {
+                    values.append(try applyDiffs(&cursor, column: index, partial: &partial))
                 } else {
                     values.append(try columns[index].decode(&cursor))
                 }
@@ -62,12 +68,13 @@ struct RowImageDecoder: Sendable {
 
     /// A partial JSON value: the same length prefix as a whole one, then a list of diffs that turn
     /// the before image's document into the after image's.
-    private func applyDiffs(_ cursor: inout ByteCursor, column: Int, to before: [ColumnValue?]) throws(BinlogError) -> ColumnValue {
-        guard case .json(let document)? = before.indices.contains(column) ? before[column] : nil else {
-            throw BinlogError(.unsupported, "partial JSON update without the whole document in the before image (needs binlog_row_image=FULL)")
-        }
+    private func applyDiffs(_ cursor: inout ByteCursor, column: Int, partial: inout PartialJSON?) throws(BinlogError) -> ColumnValue? {
         let length = try cursor.readLength(byteCount: Int(table.columns[column].metadata))
         let diffs = try JSONDiff.decodeList(try cursor.readSlice(length))
+        guard let before = partial?.before, before.indices.contains(column), case .json(let document)? = before[column] else {
+            partial?.unapplied[column] = diffs
+            return nil
+        }
         return .json(try JSONDiff.apply(diffs, to: document))
     }
 

@@ -12,15 +12,20 @@ public struct RowsEvent: Sendable {
 
     /// One changed row. Inserts have only `after`, deletes only `before`, updates both.
     ///
-    /// For PARTIAL_UPDATE_ROWS the JSON diffs have already been applied: `after` holds whole
-    /// documents.
+    /// For PARTIAL_UPDATE_ROWS the JSON diffs are applied to the before image's document, so `after`
+    /// holds whole documents. When the before image lacks the document (`binlog_row_image=MINIMAL`),
+    /// they cannot be: that column's `after` entry is nil and its diffs are in `unappliedJSONDiffs`,
+    /// so the change is never mistaken for an unchanged column.
     public struct Row: Sendable, Equatable {
         public var before: [ColumnValue?]?
         public var after: [ColumnValue?]?
+        /// Column index → the JSON diffs that make its after value, when they could not be applied.
+        public var unappliedJSONDiffs: [Int: [JSONDiff]]
 
-        public init(before: [ColumnValue?]?, after: [ColumnValue?]?) {
+        public init(before: [ColumnValue?]?, after: [ColumnValue?]?, unappliedJSONDiffs: [Int: [JSONDiff]] = [:]) {
             self.before = before
             self.after = after
+            self.unappliedJSONDiffs = unappliedJSONDiffs
         }
     }
 

@@ -23,6 +23,8 @@ public struct TransactionPayloadReader: ~Copyable {
     /// Uncompressed bytes not yet produced, per the event's header: bounds every allocation.
     private var uncompressedLeft: UInt64
     private var frameFinished = false
+    /// Most bytes decompressed in one step into an event's buffer.
+    private static let chunk = 1 << 20
 
     public init(_ event: TransactionPayloadEvent) throws(BinlogError) {
         payload = event.payload
@@ -56,13 +58,15 @@ public struct TransactionPayloadReader: ~Copyable {
         guard size >= BinlogEventHeader.length, UInt64(max(0, size - pending.readableBytes)) <= uncompressedLeft else {
             throw BinlogError(.malformed, "TRANSACTION_PAYLOAD holds an inner event of \(size) bytes, beyond its uncompressed size")
         }
+        // The buffer grows as bytes arrive, so a corrupt size cannot make it allocate more than the
+        // payload really holds.
         var event = ByteBuffer()
-        event.reserveCapacity(size)
+        event.reserveCapacity(min(size, Self.chunk))
         if var head = pending.readSlice(length: min(size, pending.readableBytes)) {
             event.writeBuffer(&head)
         }
         while event.readableBytes < size {
-            let wanted = size - event.readableBytes
+            let wanted = min(size - event.readableBytes, Self.chunk)
             var produced = 0
             var failure: BinlogError?
             event.writeWithUnsafeMutableBytes(minimumWritableBytes: wanted) { target in
