@@ -24,7 +24,11 @@ extension BinlogEventDecoder {
             guard extraLength >= 2 else { throw BinlogError(.malformed, "row event extra-data length \(extraLength) is below 2") }
             try body.skip(extraLength - 2)
         }
-        let width = try body.readLengthEncodedCount()
+        let columnCount = try body.readLengthEncoded()
+        guard columnCount <= UInt64(body.remaining) * 8 else {
+            throw BinlogError(.truncated, "row event for \(columnCount) columns is too short for its column bitmap")
+        }
+        let width = Int(columnCount)
         let bitmapLength = (width + 7) / 8
         let present = try body.readBytes(bitmapLength)
         let afterPresent = kind == .update ? try body.readBytes(bitmapLength) : present
