@@ -90,6 +90,10 @@ private struct RowImages {
             guard cursor.position > start else {
                 throw BinlogError(.malformed, "row image with no columns present")
             }
+            if rows.count == 1 {
+                // Rows of one event tend to be alike in size: size the array once.
+                rows.reserveCapacity(1 + cursor.remaining / (cursor.position - start))
+            }
         }
         return rows
     }

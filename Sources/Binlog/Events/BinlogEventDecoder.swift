@@ -21,8 +21,9 @@ public struct BinlogEventDecoder: Sendable {
     public var prepareTable: (@Sendable (inout TableMapEvent) -> Bool)?
 
     struct TableEntry: Sendable {
-        /// The TABLE_MAP body, so an identical re-announcement (one per statement) reuses the plan.
-        var body: [UInt8]
+        /// The TABLE_MAP body (its own copy), so an identical re-announcement (one per statement)
+        /// reuses the plan.
+        var body: ByteBuffer
         var table: TableMapEvent
         /// Nil when `prepareTable` declined the table.
         var rows: RowImageDecoder?
@@ -171,13 +172,15 @@ public struct BinlogEventDecoder: Sendable {
     private mutating func decodeTableMap(_ body: inout ByteCursor, tableIDLength: Int) throws(BinlogError) -> BinlogEvent {
         var layout = body
         let tableID = try body.readLE(byteCount: tableIDLength)
-        let raw = try body.readBytes(body.remaining)
-        if let entry = tables[tableID], entry.body.elementsEqual(raw) {
+        let raw = try body.readSlice(body.remaining)
+        if let entry = tables[tableID], entry.body == raw {
             return .tableMap(entry.table)
         }
         var table = try TableMapEvent.decode(&layout, tableIDLength: tableIDLength)
         let include = prepareTable?(&table) ?? true
-        tables[tableID] = TableEntry(body: Array(raw), table: table, rows: include ? RowImageDecoder(table: table) : nil)
+        var copy = ByteBuffer()
+        copy.writeImmutableBuffer(raw)
+        tables[tableID] = TableEntry(body: copy, table: table, rows: include ? RowImageDecoder(table: table) : nil)
         return .tableMap(table)
     }
 

@@ -3,6 +3,8 @@
 struct RowImageDecoder: Sendable {
     let table: TableMapEvent
     private let columns: [ColumnValueDecoder]
+    /// The columns' steps alone: plain values, read for every value without reference counting.
+    private let steps: [ColumnValueDecoder.Step]
     /// Per column, its ordinal among the table's binary JSON columns (the partial-JSON bitmap has one
     /// bit per JSON column of the table), or -1.
     private let jsonOrdinals: [Int]
@@ -11,6 +13,7 @@ struct RowImageDecoder: Sendable {
     init(table: TableMapEvent) {
         self.table = table
         columns = table.columns.map(ColumnValueDecoder.init(column:))
+        steps = columns.map(\.step)
         var ordinals: [Int] = []
         var count = 0
         for column in columns {
@@ -40,29 +43,41 @@ struct RowImageDecoder: Sendable {
 
     func decodeImage(_ cursor: inout ByteCursor, present: UnsafeRawBufferPointer, presentCount: Int, partial: inout PartialJSON?) throws(BinlogError) -> [ColumnValue?] {
         let nulls = try cursor.readBytes((presentCount + 7) >> 3)
-        var values: [ColumnValue?] = []
-        values.reserveCapacity(columns.count)
-        var nullIndex = 0
-        for index in 0..<columns.count {
-            guard present[index >> 3] & (1 << (index & 7)) != 0 else {
-                values.append(nil)
-                continue
-            }
-            defer { nullIndex &+= 1 }
-            if nulls[nullIndex >> 3] & (1 << (nullIndex & 7)) != 0 {
-                values.append(.null)
-                continue
-            }
-            do {
-                if partial != nil, jsonOrdinals[index] >= 0, let bits = partial?.bits, Self.bit(bits, jsonOrdinals[index]) {
-                    values.append(try applyDiffs(&cursor, column: index, partial: &partial))
-                } else {
-                    values.append(try columns[index].decode(&cursor))
+        var failure: BinlogError?
+        // Filled in place rather than appended to: no capacity checks per value.
+        let values = steps.withUnsafeBufferPointer { steps in
+            [ColumnValue?](unsafeUninitializedCapacity: steps.count) { values, initialized in
+                var nullIndex = 0
+                for index in 0..<steps.count {
+                    let value: ColumnValue?
+                    if present[index >> 3] & (1 << (index & 7)) == 0 {
+                        value = nil
+                    } else if nulls[nullIndex >> 3] & (1 << (nullIndex & 7)) != 0 {
+                        nullIndex &+= 1
+                        value = .null
+                    } else {
+                        nullIndex &+= 1
+                        do throws(BinlogError) {
+                            if partial != nil, jsonOrdinals[index] >= 0, let bits = partial?.bits, Self.bit(bits, jsonOrdinals[index]) {
+                                value = try applyDiffs(&cursor, column: index, partial: &partial)
+                            } else {
+                                if let plain = try steps[index].decode(&cursor) {
+                                    value = plain
+                                } else {
+                                    value = try columns[index].decode(&cursor)
+                                }
+                            }
+                        } catch {
+                            failure = located(error, column: index)
+                            return
+                        }
+                    }
+                    (values.baseAddress! + index).initialize(to: value)
+                    initialized = index &+ 1
                 }
-            } catch {
-                throw located(error, column: index)
             }
         }
+        if let failure { throw failure }
         return values
     }
 

@@ -71,6 +71,13 @@ struct ByteCursor {
     /// An unsigned little-endian integer of 0…8 bytes (MySQL has 3-, 6- and 7-byte ones).
     @inline(__always)
     mutating func readLE(byteCount n: Int) throws(BinlogError) -> UInt64 {
+        switch n {
+        case 1: return UInt64(try readUInt8())
+        case 2: return UInt64(try readLE(UInt16.self))
+        case 4: return UInt64(try readLE(UInt32.self))
+        case 8: return try readLE(UInt64.self)
+        default: break
+        }
         guard n <= 8 else { throw BinlogError(.malformed, "a \(n)-byte integer is wider than 8 bytes") }
         try check(n)
         var value: UInt64 = 0

@@ -21,22 +21,35 @@ public struct ColumnValueDecoder: Sendable {
         case timestamp
         case timestamp2(fsp: Int)
         case text(lengthByteCount: Int, form: TextForm)
-        case enumeration(byteCount: Int, labels: [String]?)
-        case set(byteCount: Int, labels: [String]?)
+        case enumeration(byteCount: Int)
+        case set(byteCount: Int)
         case bit(byteCount: Int)
         case json(lengthByteCount: Int)
         case geometry(lengthByteCount: Int)
         case vector(lengthByteCount: Int)
-        /// A type or metadata this decoder cannot read; the error is raised when a value appears.
-        case unsupported(BinlogError)
+        /// A type or metadata this decoder cannot read; `failure` is raised when a value appears.
+        case unsupported
     }
 
+    // `Step` holds only plain values, so reading it for every value copies no references; what
+    // needs reference counting sits beside it.
     let step: Step
+    /// ENUM or SET labels, when known.
+    private let labels: [String]?
+    private let failure: BinlogError?
 
     /// The decoder for one column. It never fails here: a column this decoder cannot read only
     /// fails when a row actually holds a value for it.
     public init(column: ColumnDescriptor) {
-        step = Self.step(for: column)
+        switch Self.step(for: column) {
+        case .success(let step):
+            self.step = step
+            failure = nil
+        case .failure(let error):
+            step = .unsupported
+            failure = error
+        }
+        labels = column.type == .enum ? column.enumLabels : column.type == .set ? column.setLabels : nil
     }
 
     /// Reads one non-NULL value from the start of `buffer` and moves its reader index past it.
@@ -54,56 +67,56 @@ public struct ColumnValueDecoder: Sendable {
         return false
     }
 
-    private static func step(for column: ColumnDescriptor) -> Step {
+    private static func step(for column: ColumnDescriptor) -> Result<Step, BinlogError> {
         let metadata = Int(column.metadata)
-        let unsupported = { (why: String) in
-            Step.unsupported(BinlogError(.unknownColumnType, "column type \(column.type) with metadata \(metadata): \(why)"))
+        func unsupported(_ why: String) -> Result<Step, BinlogError> {
+            .failure(BinlogError(.unknownColumnType, "column type \(column.type) with metadata \(metadata): \(why)"))
         }
         switch column.type {
-        case .null: return .null
-        case .tiny: return column.isUnsigned ? .unsigned(byteCount: 1) : .signed(byteCount: 1)
-        case .short: return column.isUnsigned ? .unsigned(byteCount: 2) : .signed(byteCount: 2)
-        case .int24: return column.isUnsigned ? .unsigned(byteCount: 3) : .signed(byteCount: 3)
-        case .long: return column.isUnsigned ? .unsigned(byteCount: 4) : .signed(byteCount: 4)
-        case .longlong: return column.isUnsigned ? .unsigned(byteCount: 8) : .signed(byteCount: 8)
-        case .float: return .float
-        case .double: return .double
-        case .year: return .year
+        case .null: return .success(.null)
+        case .tiny: return .success(column.isUnsigned ? .unsigned(byteCount: 1) : .signed(byteCount: 1))
+        case .short: return .success(column.isUnsigned ? .unsigned(byteCount: 2) : .signed(byteCount: 2))
+        case .int24: return .success(column.isUnsigned ? .unsigned(byteCount: 3) : .signed(byteCount: 3))
+        case .long: return .success(column.isUnsigned ? .unsigned(byteCount: 4) : .signed(byteCount: 4))
+        case .longlong: return .success(column.isUnsigned ? .unsigned(byteCount: 8) : .signed(byteCount: 8))
+        case .float: return .success(.float)
+        case .double: return .success(.double)
+        case .year: return .success(.year)
         case .newdecimal:
             guard let layout = DecimalLayout(precision: metadata >> 8, scale: metadata & 0xFF) else {
                 return unsupported("DECIMAL(\(metadata >> 8),\(metadata & 0xFF)) is out of range")
             }
-            return .decimal(layout)
-        case .date, .newdate: return .date
-        case .time: return .time
-        case .datetime: return .datetime
-        case .timestamp: return .timestamp
+            return .success(.decimal(layout))
+        case .date, .newdate: return .success(.date)
+        case .time: return .success(.time)
+        case .datetime: return .success(.datetime)
+        case .timestamp: return .success(.timestamp)
         case .time2, .datetime2, .timestamp2:
             guard metadata <= 6 else { return unsupported("fractional-second precision above 6") }
-            return column.type == .time2 ? .time2(fsp: metadata) : column.type == .datetime2 ? .datetime2(fsp: metadata) : .timestamp2(fsp: metadata)
+            return .success(column.type == .time2 ? .time2(fsp: metadata) : column.type == .datetime2 ? .datetime2(fsp: metadata) : .timestamp2(fsp: metadata))
         case .string, .varchar, .varString:
-            return .text(lengthByteCount: metadata > 255 ? 2 : 1, form: TextForm(column))
+            return .success(.text(lengthByteCount: metadata > 255 ? 2 : 1, form: TextForm(column)))
         case .blob, .tinyBlob, .mediumBlob, .longBlob:
             guard (1...4).contains(metadata) else { return unsupported("BLOB length prefix must be 1 to 4 bytes") }
-            return .text(lengthByteCount: metadata, form: TextForm(column))
+            return .success(.text(lengthByteCount: metadata, form: TextForm(column)))
         case .enum:
             guard (1...2).contains(metadata) else { return unsupported("ENUM values must take 1 or 2 bytes") }
-            return .enumeration(byteCount: metadata, labels: column.enumLabels)
+            return .success(.enumeration(byteCount: metadata))
         case .set:
             guard (1...8).contains(metadata) else { return unsupported("SET values must take 1 to 8 bytes") }
-            return .set(byteCount: metadata, labels: column.setLabels)
+            return .success(.set(byteCount: metadata))
         case .bit:
             guard (1...64).contains(metadata) else { return unsupported("BIT must have 1 to 64 bits") }
-            return .bit(byteCount: (metadata + 7) / 8)
+            return .success(.bit(byteCount: (metadata + 7) / 8))
         case .json:
             guard (1...4).contains(metadata) else { return unsupported("JSON length prefix must be 1 to 4 bytes") }
-            return .json(lengthByteCount: metadata)
+            return .success(.json(lengthByteCount: metadata))
         case .geometry:
             guard (1...4).contains(metadata) else { return unsupported("GEOMETRY length prefix must be 1 to 4 bytes") }
-            return .geometry(lengthByteCount: metadata)
+            return .success(.geometry(lengthByteCount: metadata))
         case .vector:
             guard (1...4).contains(metadata) else { return unsupported("VECTOR length prefix must be 1 to 4 bytes") }
-            return .vector(lengthByteCount: metadata)
+            return .success(.vector(lengthByteCount: metadata))
         case .decimal, .typedArray, .invalid, .bool:
             return unsupported("not a type that row events carry")
         }
@@ -111,7 +124,33 @@ public struct ColumnValueDecoder: Sendable {
 
     @inline(__always)
     func decode(_ cursor: inout ByteCursor) throws(BinlogError) -> ColumnValue {
+        if let value = try step.decode(&cursor) { return value }
         switch step {
+        case .enumeration(let byteCount):
+            let index = UInt16(truncatingIfNeeded: try cursor.readLE(byteCount: byteCount))
+            var label: String?
+            if let labels {
+                // Index 0 is the empty string MySQL stores for an invalid value.
+                label = index == 0 ? "" : Int(index) <= labels.count ? labels[Int(index) - 1] : nil
+            }
+            return .enumeration(index: index, label: label)
+        case .set(let byteCount):
+            let bits = try cursor.readLE(byteCount: byteCount)
+            return .set(bits: bits, labels: labels.map { labels in
+                labels.indices.filter { $0 < 64 && bits & (1 << UInt64($0)) != 0 }.map { labels[$0] }
+            })
+        default:
+            throw failure ?? BinlogError(.unknownColumnType, "column type cannot be decoded")
+        }
+    }
+}
+
+extension ColumnValueDecoder.Step {
+    /// Everything but ENUM, SET and unsupported types, which need what sits beside the step: those
+    /// give nil.
+    @inline(__always)
+    func decode(_ cursor: inout ByteCursor) throws(BinlogError) -> ColumnValue? {
+        switch self {
         case .null:
             return .null
         case .signed(let byteCount):
@@ -131,36 +170,23 @@ public struct ColumnValueDecoder: Sendable {
         case .decimal(let layout):
             return .decimal(try layout.decode(&cursor))
         case .date:
-            return try Self.decodeDate(&cursor)
+            return try ColumnValueDecoder.decodeDate(&cursor)
         case .time:
-            return try Self.decodeTime(&cursor)
+            return try ColumnValueDecoder.decodeTime(&cursor)
         case .time2(let fsp):
-            return try Self.decodeTime2(&cursor, fsp: fsp)
+            return try ColumnValueDecoder.decodeTime2(&cursor, fsp: fsp)
         case .datetime:
-            return try Self.decodeDatetime(&cursor)
+            return try ColumnValueDecoder.decodeDatetime(&cursor)
         case .datetime2(let fsp):
-            return try Self.decodeDatetime2(&cursor, fsp: fsp)
+            return try ColumnValueDecoder.decodeDatetime2(&cursor, fsp: fsp)
         case .timestamp:
             let seconds: UInt32 = try cursor.readLE()
             return seconds == 0 ? .null : .timestamp(MySQLTimestamp(seconds: Int64(seconds), microsecond: 0, fsp: 0))
         case .timestamp2(let fsp):
-            return try Self.decodeTimestamp2(&cursor, fsp: fsp)
+            return try ColumnValueDecoder.decodeTimestamp2(&cursor, fsp: fsp)
         case .text(let lengthByteCount, let form):
             let length = try cursor.readLength(byteCount: lengthByteCount)
             return form.value(try cursor.readBytes(length))
-        case .enumeration(let byteCount, let labels):
-            let index = UInt16(truncatingIfNeeded: try cursor.readLE(byteCount: byteCount))
-            var label: String?
-            if let labels {
-                // Index 0 is the empty string MySQL stores for an invalid value.
-                label = index == 0 ? "" : Int(index) <= labels.count ? labels[Int(index) - 1] : nil
-            }
-            return .enumeration(index: index, label: label)
-        case .set(let byteCount, let labels):
-            let bits = try cursor.readLE(byteCount: byteCount)
-            return .set(bits: bits, labels: labels.map { labels in
-                labels.indices.filter { $0 < 64 && bits & (1 << UInt64($0)) != 0 }.map { labels[$0] }
-            })
         case .bit(let byteCount):
             return .bit(try cursor.readBE(byteCount: byteCount))
         case .json(let lengthByteCount):
@@ -184,8 +210,8 @@ public struct ColumnValueDecoder: Sendable {
                 floats.append(Float(bitPattern: try cursor.readLE(UInt32.self)))
             }
             return .vector(floats)
-        case .unsupported(let error):
-            throw error
+        case .enumeration, .set, .unsupported:
+            return nil
         }
     }
 }

@@ -31,52 +31,72 @@ struct DecimalLayout: Sendable {
     func decode(_ cursor: inout ByteCursor) throws(BinlogError) -> String {
         let raw = try cursor.readBytes(byteCount)
         let isNegative = raw[0] & 0x80 == 0
-        let mask: UInt8 = isNegative ? 0xFF : 0x00
+        var reader = GroupReader(raw: raw, mask: isNegative ? 0xFF : 0x00)
         // 1 sign + 65 digits + 1 point + a leading 0: at most 68 bytes.
         return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 72) { (out) throws(BinlogError) -> String in
-            var reader = GroupReader(raw: raw, mask: mask)
-            var length = 0
-            if isNegative { out[0] = UInt8(ascii: "-"); length = 1 }
-            let integerStart = length
-            var significant = false
-
-            func append(_ group: UInt32, digits: Int, padded: Bool) {
-                var divisor = Self.powersOfTen[digits - 1]
-                for _ in 0..<digits {
-                    let digit = UInt8(group / divisor % 10)
-                    divisor /= 10
-                    if padded || significant || digit != 0 {
-                        out[length] = UInt8(ascii: "0") + digit
-                        length += 1
-                        significant = true
-                    }
-                }
-            }
-
+            var text = DigitWriter(out: out)
+            if isNegative { text.append(UInt8(ascii: "-")) }
+            let integerStart = text.length
             if integerLeftover > 0 {
-                append(try reader.next(bytes: Self.leftoverBytes[integerLeftover], digits: integerLeftover), digits: integerLeftover, padded: false)
+                text.append(try reader.next(bytes: Self.leftoverBytes[integerLeftover], digits: integerLeftover), digits: integerLeftover, padded: false)
             }
             for _ in 0..<integerGroups {
-                append(try reader.next(bytes: 4, digits: 9), digits: 9, padded: false)
+                text.append(try reader.next(bytes: 4, digits: 9), digits: 9, padded: false)
             }
-            if length == integerStart {
-                out[length] = UInt8(ascii: "0")
-                length += 1
-            }
-            var allZero = !significant
+            if text.length == integerStart { text.append(UInt8(ascii: "0")) }
+            var allZero = !text.significant
             if scale > 0 {
-                out[length] = UInt8(ascii: ".")
-                length += 1
+                text.append(UInt8(ascii: "."))
                 for index in 0..<(fractionGroups + (fractionLeftover > 0 ? 1 : 0)) {
                     let digits = index < fractionGroups ? 9 : fractionLeftover
                     let group = try reader.next(bytes: digits == 9 ? 4 : Self.leftoverBytes[digits], digits: digits)
                     if group != 0 { allZero = false }
-                    append(group, digits: digits, padded: true)
+                    text.append(group, digits: digits, padded: true)
                 }
             }
             // The server never writes negative zero; print it as zero should it appear.
             let start = isNegative && allZero ? 1 : 0
-            return String(decoding: UnsafeBufferPointer(rebasing: out[start..<length]), as: UTF8.self)
+            return String(decoding: UnsafeBufferPointer(rebasing: out[start..<text.length]), as: UTF8.self)
+        }
+    }
+
+    /// Writes the literal's characters; integer groups without their leading zeros.
+    private struct DigitWriter {
+        let out: UnsafeMutableBufferPointer<UInt8>
+        var length = 0
+        /// A non-zero digit has been written (so later zeros count).
+        var significant = false
+
+        mutating func append(_ character: UInt8) {
+            out[length] = character
+            length &+= 1
+        }
+
+        mutating func append(_ group: UInt32, digits: Int, padded: Bool) {
+            // Least significant first, by constant division (a multiply), into place from the right.
+            var rest = group
+            var index = length &+ digits
+            for _ in 0..<digits {
+                index &-= 1
+                let next = rest / 10
+                out[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest &- next &* 10)
+                rest = next
+            }
+            if padded || significant {
+                length &+= digits
+                return
+            }
+            // Drop leading zeros by moving the rest left.
+            var first = length
+            while first < length &+ digits && out[first] == UInt8(ascii: "0") { first &+= 1 }
+            let kept = length &+ digits &- first
+            if kept > 0 {
+                if first != length {
+                    for i in 0..<kept { out[length &+ i] = out[first &+ i] }
+                }
+                length &+= kept
+                significant = true
+            }
         }
     }
 
