@@ -4,6 +4,7 @@ public struct FormatDescriptionEvent: Sendable, Hashable {
     /// E.g. `8.0.32` or `10.11.6-MariaDB-log`.
     public var serverVersion: String
     public var createTimestamp: UInt32
+    /// The common header length: always 19 in binlog v4.
     public var headerLength: UInt8
     /// Post-header length per event type, indexed by type code - 1.
     public var postHeaderLengths: [UInt8]
@@ -24,6 +25,7 @@ public struct FormatDescriptionEvent: Sendable, Hashable {
         return postHeaderLengths.indices.contains(index) ? Int(postHeaderLengths[index]) : nil
     }
 
+    /// MariaDB writes its own GTID events (and no MySQL ones); MySQL the reverse.
     public var isMariaDB: Bool { serverVersion.contains("MariaDB") }
 
     /// Decodes the body (after the common header, including any checksum trailer: this event says

@@ -32,6 +32,7 @@ public struct RowsEvent: Sendable {
     public var kind: Kind
     /// The TABLE_MAP the event refers to.
     public var table: TableMapEvent
+    /// STMT_END_F 1, NO_FOREIGN_KEY_CHECKS_F 2, RELAXED_UNIQUE_KEY_CHECKS_F 4, COMPLETE_ROWS_F 8.
     public var flags: UInt16
     public var rows: [Row]
 

@@ -16,6 +16,7 @@ public struct TableMapEvent: Sendable, Equatable {
         }
     }
 
+    /// The id row events use; it names this table layout until the server reopens the table.
     public var tableID: UInt64
     public var flags: UInt16
     public var database: String

@@ -59,11 +59,13 @@ public struct GTIDSet: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// No transaction in any source.
     public var isEmpty: Bool { ranges.isEmpty }
 
     /// The sources in MySQL's order.
     public var sources: [Source] { ranges.keys.sorted() }
 
+    /// Adds one transaction, merging it into its neighbouring ranges.
     public mutating func add(_ gtid: MySQLGTID) {
         insert(gtid.gno...gtid.gno, for: Source(uuid: gtid.uuid, tag: gtid.tag))
     }
@@ -89,6 +91,7 @@ public struct GTIDSet: Sendable, Hashable, CustomStringConvertible {
         ranges[source] = list
     }
 
+    /// Whether the set holds this transaction (tags must match as well as UUIDs).
     public func contains(_ gtid: MySQLGTID) -> Bool {
         guard let list = ranges[Source(uuid: gtid.uuid, tag: gtid.tag)] else { return false }
         var low = 0

@@ -31,10 +31,12 @@ public struct MariaGTIDPosition: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The latest GTID of a domain, if the position has one.
     public subscript(domain domain: UInt32) -> MariaGTID? {
         gtids.first { $0.domain == domain }
     }
 
+    /// No domain yet: replication would start from the beginning.
     public var isEmpty: Bool { gtids.isEmpty }
 
     public var description: String { gtids.map(\.description).joined(separator: ",") }

@@ -183,15 +183,6 @@ struct ByteCursor {
     mutating func readRestAsString() throws(BinlogError) -> String {
         try readString(remaining)
     }
-
-    /// A string that ends at a 0 byte (the 0 is consumed), or at the end.
-    mutating func readNullTerminatedString() throws(BinlogError) -> String {
-        let rest = UnsafeRawBufferPointer(rebasing: bytes[position...])
-        let length = rest.firstIndex(of: 0) ?? rest.count
-        let text = String(decoding: UnsafeRawBufferPointer(rebasing: rest[..<length]), as: UTF8.self)
-        position &+= min(length &+ 1, rest.count)
-        return text
-    }
 }
 
 extension ByteBuffer {
