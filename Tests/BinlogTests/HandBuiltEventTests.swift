@@ -45,6 +45,21 @@ struct HandBuiltEventTests {
         #expect(rows.rows == [RowsEvent.Row(before: [.int(7), nil] + none, after: [nil, .int(8)] + none)])
     }
 
+    @Test func latin1LabelsDecodeByTheirCharset() throws {
+        var decoder = BinlogEventDecoder()
+        // ENUM('café','thé') in latin1: ENUM_STR_VALUE comes before ENUM_AND_SET_DEFAULT_CHARSET.
+        var map: [UInt8] = [5, 0, 0, 0, 0, 0, 0, 0, 1, 0x64, 0, 1, 0x65, 0, 1, 254, 2, 0xF7, 0x01, 0x01]
+        let labels: [UInt8] = [2, 4, 0x63, 0x61, 0x66, 0xE9, 3, 0x74, 0x68, 0xE9]
+        map += [6, UInt8(labels.count)] + labels + [10, 1, 8]
+        guard case .tableMap(let table) = try decoder.decode(builder.event(.tableMap, body: map)) else {
+            Issue.record("not a TABLE_MAP")
+            return
+        }
+        #expect(table.columns.first?.type == .enum)
+        #expect(table.columns.first?.enumLabels == ["café", "thé"])
+        #expect(table.columns.first?.collation == 8)
+    }
+
     @Test func wideTableWithOneColumnPresent() throws {
         var decoder = BinlogEventDecoder()
         var map: [UInt8] = [9, 0, 0, 0, 0, 0, 0, 0, 1, 0x64, 0, 1, 0x77, 0, 100] + [UInt8](repeating: 3, count: 100) + [0]

@@ -20,6 +20,8 @@ extension TableMapEvent {
     }
 
     mutating func applyOptionalMetadata(_ body: inout ByteCursor) throws(BinlogError) {
+        // Labels are in the column's charset, which may only be given after them.
+        var labels: [Int: [UnsafeRawBufferPointer]] = [:]
         while !body.isAtEnd {
             let code = try body.readUInt8()
             var value = try body.readCursor(body.readLengthEncodedCount())
@@ -46,11 +48,11 @@ extension TableMapEvent {
                 }
             case .enumStrValue:
                 for column in indices(where: { $0.type == .enum }) {
-                    columns[column].enumLabels = try Self.readLabels(&value)
+                    labels[column] = try Self.readLabels(&value)
                 }
             case .setStrValue:
                 for column in indices(where: { $0.type == .set }) {
-                    columns[column].setLabels = try Self.readLabels(&value)
+                    labels[column] = try Self.readLabels(&value)
                 }
             case .geometryType:
                 for column in indices(where: { $0.type == .geometry }) {
@@ -80,6 +82,10 @@ extension TableMapEvent {
                 }
                 columnVisibility = columns.indices.map { Self.bit(bits, $0) }
             }
+        }
+        for (column, raw) in labels {
+            let decoded = raw.map { Self.labelText($0, collation: columns[column].collation) }
+            if columns[column].type == .enum { columns[column].enumLabels = decoded } else { columns[column].setLabels = decoded }
         }
     }
 
@@ -115,14 +121,21 @@ extension TableMapEvent {
         }
     }
 
-    private static func readLabels(_ value: inout ByteCursor) throws(BinlogError) -> [String] {
+    private static func readLabels(_ value: inout ByteCursor) throws(BinlogError) -> [UnsafeRawBufferPointer] {
         let count = try value.readLengthEncodedCount()
-        var labels: [String] = []
+        var labels: [UnsafeRawBufferPointer] = []
         labels.reserveCapacity(count)
         for _ in 0..<count {
-            labels.append(try value.readString(value.readLengthEncodedCount()))
+            labels.append(try value.readBytes(value.readLengthEncodedCount()))
         }
         return labels
+    }
+
+    private static func labelText(_ bytes: UnsafeRawBufferPointer, collation: UInt16?) -> String {
+        if let collation, TextForm.latin1Collations.contains(collation) {
+            return TextForm.decodeWindows1252(bytes)
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// These bitmaps are most-significant bit first, unlike the row bitmaps.
