@@ -36,5 +36,47 @@ public enum ColumnType: UInt8, Sendable, Hashable, CustomStringConvertible {
     case string = 254
     case geometry = 255
 
-    public var description: String { "\(self)(\(rawValue))" }
+    /// The case name and code, e.g. `varchar(15)`. (Interpolating `self` here would call this
+    /// property again, forever.)
+    public var description: String { "\(name)(\(rawValue))" }
+
+    private var name: String {
+        switch self {
+        case .decimal: "decimal"
+        case .tiny: "tiny"
+        case .short: "short"
+        case .long: "long"
+        case .float: "float"
+        case .double: "double"
+        case .null: "null"
+        case .timestamp: "timestamp"
+        case .longlong: "longlong"
+        case .int24: "int24"
+        case .date: "date"
+        case .time: "time"
+        case .datetime: "datetime"
+        case .year: "year"
+        case .newdate: "newdate"
+        case .varchar: "varchar"
+        case .bit: "bit"
+        case .timestamp2: "timestamp2"
+        case .datetime2: "datetime2"
+        case .time2: "time2"
+        case .typedArray: "typedArray"
+        case .vector: "vector"
+        case .invalid: "invalid"
+        case .bool: "bool"
+        case .json: "json"
+        case .newdecimal: "newdecimal"
+        case .`enum`: "enum"
+        case .set: "set"
+        case .tinyBlob: "tinyBlob"
+        case .mediumBlob: "mediumBlob"
+        case .longBlob: "longBlob"
+        case .blob: "blob"
+        case .varString: "varString"
+        case .string: "string"
+        case .geometry: "geometry"
+        }
+    }
 }
