@@ -12,8 +12,14 @@ extension BinlogEventDecoder {
         case .deleteRowsV1, .deleteRows, .mariaDeleteRowsCompressedV1, .mariaDeleteRowsCompressed: kind = .delete
         default: kind = .update
         }
-        let isVersion2 = [.writeRows, .updateRows, .deleteRows, .partialUpdateRows,
-                          .mariaWriteRowsCompressed, .mariaUpdateRowsCompressed, .mariaDeleteRowsCompressed].contains(type)
+        let isVersion2: Bool
+        switch type {
+        case .writeRows, .updateRows, .deleteRows, .partialUpdateRows,
+             .mariaWriteRowsCompressed, .mariaUpdateRowsCompressed, .mariaDeleteRowsCompressed:
+            isVersion2 = true
+        default:
+            isVersion2 = false
+        }
         let isCompressed = type.rawValue >= BinlogEventType.mariaWriteRowsCompressedV1.rawValue
 
         let tableID = try body.readLE(byteCount: tableIDLength)
@@ -42,68 +48,19 @@ extension BinlogEventDecoder {
         guard width == plan.width else {
             throw BinlogError(.malformed, "row event has \(width) columns, the TABLE_MAP of \(plan.table.qualifiedName) has \(plan.width)")
         }
-        let images = RowImages(plan: plan, kind: kind, present: present, afterPresent: afterPresent, partialJSON: type == .partialUpdateRows)
+        let partialJSON = type == .partialUpdateRows
         let rows: [RowsEvent.Row]
         if isCompressed {
             let data = try MariaDBCompression.decompress(try body.readBytes(body.remaining))
-            rows = try data.withByteCursor { (cursor) throws(BinlogError) in try images.decode(&cursor) }
+            rows = try data.withByteCursor { (cursor) throws(BinlogError) in
+                try plan.decodeRows(&cursor, kind: kind, present: present, afterPresent: afterPresent, partialJSON: partialJSON)
+            }
         } else {
-            rows = try images.decode(&body)
+            rows = try plan.decodeRows(&body, kind: kind, present: present, afterPresent: afterPresent, partialJSON: partialJSON)
         }
         if flags & 0x0001 != 0 && tables.count > Self.tableCacheLimit {
             tables.removeAll()
         }
         return .rows(RowsEvent(kind: kind, table: plan.table, flags: flags, rows: rows))
-    }
-}
-
-/// Reads the row images of one event until its end.
-private struct RowImages {
-    let plan: RowImageDecoder
-    let kind: RowsEvent.Kind
-    let present: UnsafeRawBufferPointer
-    let afterPresent: UnsafeRawBufferPointer
-    let partialJSON: Bool
-
-    func decode(_ cursor: inout ByteCursor) throws(BinlogError) -> [RowsEvent.Row] {
-        let presentCount = Self.count(present, width: plan.width)
-        let afterCount = Self.count(afterPresent, width: plan.width)
-        var rows: [RowsEvent.Row] = []
-        while !cursor.isAtEnd {
-            let start = cursor.position
-            switch kind {
-            case .insert:
-                rows.append(RowsEvent.Row(before: nil, after: try plan.decodeImage(&cursor, present: present, presentCount: presentCount)))
-            case .delete:
-                rows.append(RowsEvent.Row(before: try plan.decodeImage(&cursor, present: present, presentCount: presentCount), after: nil))
-            case .update:
-                let before = try plan.decodeImage(&cursor, present: present, presentCount: presentCount)
-                var partial: RowImageDecoder.PartialJSON?
-                // value_options; bit 0: some JSON columns of the after image are diffs.
-                if partialJSON, try cursor.readLengthEncoded() & 1 != 0 {
-                    partial = RowImageDecoder.PartialJSON(bits: try cursor.readBytes((plan.jsonColumnCount + 7) / 8), before: before)
-                }
-                let after = try plan.decodeImage(&cursor, present: afterPresent, presentCount: afterCount, partial: &partial)
-                rows.append(RowsEvent.Row(before: before, after: after, unappliedJSONDiffs: partial?.unapplied ?? [:]))
-            }
-            // A row with no columns present takes no bytes; more of them would never end.
-            guard cursor.position > start else {
-                throw BinlogError(.malformed, "row image with no columns present")
-            }
-            if rows.count == 1 {
-                // Rows of one event tend to be alike in size: size the array once.
-                rows.reserveCapacity(1 + cursor.remaining / (cursor.position - start))
-            }
-        }
-        return rows
-    }
-
-    /// Columns present among the first `width` bits (the rest of the last byte is padding).
-    private static func count(_ bitmap: UnsafeRawBufferPointer, width: Int) -> Int {
-        var total = 0
-        for index in 0..<width where bitmap[index >> 3] & (1 << (index & 7)) != 0 {
-            total += 1
-        }
-        return total
     }
 }

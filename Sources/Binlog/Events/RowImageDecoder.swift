@@ -8,7 +8,7 @@ struct RowImageDecoder: Sendable {
     /// Per column, its ordinal among the table's binary JSON columns (the partial-JSON bitmap has one
     /// bit per JSON column of the table), or -1.
     private let jsonOrdinals: [Int]
-    let jsonColumnCount: Int
+    private let jsonColumnCount: Int
 
     init(table: TableMapEvent) {
         self.table = table
@@ -26,9 +26,54 @@ struct RowImageDecoder: Sendable {
 
     var width: Int { columns.count }
 
+    /// The row images of one event, to its end: one image per row, two for updates (before, then
+    /// after). `present`/`afterPresent` are the event's columns-present bitmaps.
+    func decodeRows(_ cursor: inout ByteCursor, kind: RowsEvent.Kind, present: UnsafeRawBufferPointer, afterPresent: UnsafeRawBufferPointer,
+                    partialJSON: Bool) throws(BinlogError) -> [RowsEvent.Row] {
+        let presentCount = Self.count(present, width: width)
+        let afterCount = Self.count(afterPresent, width: width)
+        var rows: [RowsEvent.Row] = []
+        while !cursor.isAtEnd {
+            let start = cursor.position
+            switch kind {
+            case .insert:
+                rows.append(RowsEvent.Row(before: nil, after: try decodeImage(&cursor, present: present, presentCount: presentCount)))
+            case .delete:
+                rows.append(RowsEvent.Row(before: try decodeImage(&cursor, present: present, presentCount: presentCount), after: nil))
+            case .update:
+                let before = try decodeImage(&cursor, present: present, presentCount: presentCount)
+                var partial: PartialJSON?
+                // value_options; bit 0: some JSON columns of the after image are diffs.
+                if partialJSON, try cursor.readLengthEncoded() & 1 != 0 {
+                    partial = PartialJSON(bits: try cursor.readBytes((jsonColumnCount + 7) / 8), before: before)
+                }
+                let after = try decodeImage(&cursor, present: afterPresent, presentCount: afterCount, partial: &partial)
+                rows.append(RowsEvent.Row(before: before, after: after, unappliedJSONDiffs: partial?.unapplied ?? [:]))
+            }
+            // A row with no columns present takes no bytes; more of them would never end.
+            guard cursor.position > start else {
+                throw BinlogError(.malformed, "row image with no columns present")
+            }
+            if rows.count == 1 {
+                // Rows of one event tend to be alike in size: size the array once.
+                rows.reserveCapacity(1 + cursor.remaining / (cursor.position - start))
+            }
+        }
+        return rows
+    }
+
+    /// Columns present among the first `width` bits (the rest of the last byte is padding).
+    private static func count(_ bitmap: UnsafeRawBufferPointer, width: Int) -> Int {
+        var total = 0
+        for index in 0..<width where bitmap[index >> 3] & (1 << (index & 7)) != 0 {
+            total += 1
+        }
+        return total
+    }
+
     /// The after image of a PARTIAL_UPDATE_ROWS row: which JSON columns hold diffs, and the before
     /// image to apply them to. Diffs it cannot apply are collected in `unapplied`.
-    struct PartialJSON {
+    private struct PartialJSON {
         let bits: UnsafeRawBufferPointer
         let before: [ColumnValue?]
         var unapplied: [Int: [JSONDiff]] = [:]
@@ -36,12 +81,12 @@ struct RowImageDecoder: Sendable {
 
     /// One image: the NULL bitmap over the columns present, then each present non-NULL value.
     /// `present` is the event's columns-present bitmap (LSB first), `presentCount` its population.
-    func decodeImage(_ cursor: inout ByteCursor, present: UnsafeRawBufferPointer, presentCount: Int) throws(BinlogError) -> [ColumnValue?] {
+    private func decodeImage(_ cursor: inout ByteCursor, present: UnsafeRawBufferPointer, presentCount: Int) throws(BinlogError) -> [ColumnValue?] {
         var noPartial: PartialJSON?
         return try decodeImage(&cursor, present: present, presentCount: presentCount, partial: &noPartial)
     }
 
-    func decodeImage(_ cursor: inout ByteCursor, present: UnsafeRawBufferPointer, presentCount: Int, partial: inout PartialJSON?) throws(BinlogError) -> [ColumnValue?] {
+    private func decodeImage(_ cursor: inout ByteCursor, present: UnsafeRawBufferPointer, presentCount: Int, partial: inout PartialJSON?) throws(BinlogError) -> [ColumnValue?] {
         let nulls = try cursor.readBytes((presentCount + 7) >> 3)
         var failure: BinlogError?
         // Filled in place rather than appended to: no capacity checks per value.
