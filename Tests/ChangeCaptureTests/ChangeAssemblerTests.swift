@@ -54,7 +54,7 @@ import Testing
         let chunks = run(&assembler, [
             (query("BEGIN"), header(.query, end: 100)),
             (.tableMap(table), header(.tableMap, end: 150)),
-            (insert(1), header(.writeRowsV2, end: 200)),
+            (insert(1), header(.writeRows, end: 200)),
             (query("ROLLBACK"), header(.query, end: 250)),
         ])
         #expect(chunks.count == 1)
@@ -65,7 +65,7 @@ import Testing
     @Test func largeTransactionIsChunkedAndOnlyTheLastCommits() {
         var assembler = ChangeAssembler(start: ReplicationPosition(file: "b.000001", offset: 4), isMariaDB: false, maxBufferedChanges: 2)
         var events: [(BinlogEvent, BinlogEventHeader)] = [(query("BEGIN"), header(.query, end: 100)), (.tableMap(table), header(.tableMap, end: 150))]
-        for id in 1...5 { events.append((insert(Int64(id)), header(.writeRowsV2, end: 150 + 50 * UInt32(id)))) }
+        for id in 1...5 { events.append((insert(Int64(id)), header(.writeRows, end: 150 + 50 * UInt32(id)))) }
         events.append((.xid(1), header(.xid, end: 500)))
         let chunks = run(&assembler, events)
         #expect(chunks.map(\.changes.count) == [2, 2, 1])
@@ -92,7 +92,7 @@ import Testing
         let chunks = run(&assembler, [
             (query("BEGIN"), header(.query, end: 100)),
             (.tableMap(bare), header(.tableMap, end: 150)),
-            (.rows(rows), header(.deleteRowsV2, end: 200)),
+            (.rows(rows), header(.deleteRows, end: 200)),
             (query("COMMIT"), header(.query, end: 250)),
         ])
         #expect(chunks.first?.changes.first?.columns.names == ["@1", "@2"])

@@ -9,17 +9,23 @@ import Testing
         var stderr: String
     }
 
+    struct CLIMissing: Error, CustomStringConvertible {
+        var directory: String
+        var description: String { "no sluice executable beside \(directory): run `swift build` first" }
+    }
+
     static let repository = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     func sluice(_ arguments: [String]) throws -> Run {
         // swift test builds the executable next to the test bundle.
-        let directory = Bundle.main.bundleURL.deletingLastPathComponent()
-        let executable = [directory, directory.deletingLastPathComponent()]
-            .map { $0.appendingPathComponent("sluice") }
-            .first { FileManager.default.isExecutableFile(atPath: $0.path) }
+        let directory = Bundle.main.bundleURL
+        let candidates = [directory, directory.deletingLastPathComponent()].map { $0.appendingPathComponent("sluice") }
+        guard let executable = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+            throw CLIMissing(directory: directory.path)
+        }
         let process = Process()
-        process.executableURL = try #require(executable, "no sluice executable beside \(directory.path): run `swift build` first")
+        process.executableURL = executable
         process.arguments = arguments
         let out = Pipe()
         let err = Pipe()

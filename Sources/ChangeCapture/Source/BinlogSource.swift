@@ -182,7 +182,7 @@ final class ChangeReader {
         let dumpStart: BinlogDumpRequest.Start
         if let committed = assembler?.committed ?? start {
             position = committed
-            dumpStart = try dumpStart(for: committed, settings: settings)
+            dumpStart = try self.dumpStart(for: committed, settings: settings)
         } else {
             (position, dumpStart) = try await resolve(configuration.start, on: connection, settings: settings)
             start = position

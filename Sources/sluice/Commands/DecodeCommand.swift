@@ -3,6 +3,7 @@ import Binlog
 import ChangeCapture
 import Foundation
 import NIOCore
+import NIOFoundationCompat
 
 struct DecodeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
