@@ -9,6 +9,9 @@ let package = Package(
         .library(name: "Binlog", targets: ["Binlog"]),
         .library(name: "MySQLProtocol", targets: ["MySQLProtocol"]),
         .library(name: "ChangeCapture", targets: ["ChangeCapture"]),
+        .library(name: "Elasticsearch", targets: ["Elasticsearch"]),
+        .library(name: "Positions", targets: ["Positions"]),
+        .library(name: "Pipeline", targets: ["Pipeline"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -17,6 +20,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         // Debian's libzstd, for MySQL 8 TRANSACTION_PAYLOAD events.
@@ -53,11 +59,42 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The sink: bulk writes with external versions, index creation, retries.
+        .target(
+            name: "Elasticsearch",
+            dependencies: [
+                "Binlog",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Where the checkpoint is kept: memory or a file (ZooKeeper and etcd later).
+        .target(name: "Positions", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        // The wiring: configuration, snapshot, coalescing, batching, checkpoints.
+        .target(
+            name: "Pipeline",
+            dependencies: [
+                "Binlog",
+                "ChangeCapture",
+                "Elasticsearch",
+                "MySQLProtocol",
+                "Positions",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         .executableTarget(
             name: "sluice",
             dependencies: [
                 "Binlog",
                 "ChangeCapture",
+                "Pipeline",
+                "Positions",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -79,12 +116,18 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ChangeCaptureTests", dependencies: ["ChangeCapture"]),
+        .testTarget(name: "ElasticsearchTests", dependencies: ["Elasticsearch"]),
+        .testTarget(name: "PositionsTests", dependencies: ["Positions"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline"]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
                 "ChangeCapture",
                 "MySQLProtocol",
                 "Binlog",
+                "Elasticsearch",
+                "Pipeline",
+                "Positions",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
