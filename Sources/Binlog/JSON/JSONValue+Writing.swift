@@ -48,13 +48,9 @@ extension JSONValue {
         switch type {
         case .newdecimal:
             // Precision and scale come first, then the decimal in its binary column format.
-            if bytes.count >= 2, let literal = bytes.withUnsafeBytes({ raw in
-                try? DecimalBinary.decode(
-                    UnsafeRawBufferPointer(rebasing: raw[2...]),
-                    precision: Int(raw[0]),
-                    scale: Int(raw[1])
-                )
-            }) {
+            if bytes.count >= 2, let layout = DecimalLayout(precision: Int(bytes[0]), scale: Int(bytes[1])),
+               let literal = try? layout.decode(bytes.dropFirst(2))
+            {
                 buffer.writeString(literal)
                 return
             }

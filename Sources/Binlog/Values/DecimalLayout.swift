@@ -1,3 +1,5 @@
+import NIOCore
+
 /// The binary layout of a DECIMAL(precision, scale) value, and its decoding to an exact literal.
 ///
 /// The server stores digits in groups of nine per 4 bytes, big-endian, integer part then fraction,
@@ -58,6 +60,14 @@ struct DecimalLayout: Sendable {
             let start = isNegative && allZero ? 1 : 0
             return String(decoding: UnsafeBufferPointer(rebasing: out[start..<text.length]), as: UTF8.self)
         }
+    }
+
+    /// Decodes a value held alone in `bytes` (e.g. an opaque DECIMAL inside binary JSON).
+    func decode(_ bytes: some Collection<UInt8>) throws(BinlogError) -> String {
+        guard bytes.count == byteCount else {
+            throw BinlogError(.malformed, "DECIMAL needs \(byteCount) bytes, has \(bytes.count)")
+        }
+        return try ByteBuffer(bytes: bytes).withByteCursor { (cursor) throws(BinlogError) -> String in try decode(&cursor) }
     }
 
     /// Writes the literal's characters; integer groups without their leading zeros.

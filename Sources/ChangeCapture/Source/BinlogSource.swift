@@ -127,6 +127,13 @@ final class ChangeReader {
         case let .transactionPayload(transaction):
             payload = PayloadCursor(reader: try TransactionPayloadReader(transaction), header: header)
             return nil
+        case .other(.incident):
+            let file = decoder.fileName ?? "?"
+            throw SourceError(
+                "the source wrote an INCIDENT event at \(file):\(header.nextPosition &- header.eventSize): it lost changes "
+                    + "it could not log, so the index may miss them. Take a new snapshot, or continue after it with "
+                    + "--from \(file):\(header.nextPosition) if you know what was lost."
+            )
         case let .query(query) where Self.isDDL(query.sql):
             catalog.invalidate()
             decoder.forgetTables()

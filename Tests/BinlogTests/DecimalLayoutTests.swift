@@ -2,14 +2,17 @@ import Testing
 
 @testable import Binlog
 
-@Suite struct DecimalBinaryTests {
+@Suite struct DecimalLayoutTests {
     private func decode(_ bytes: [UInt8], _ precision: Int, _ scale: Int) throws -> String {
-        try bytes.withUnsafeBytes { try DecimalBinary.decode($0, precision: precision, scale: scale) }
+        guard let layout = DecimalLayout(precision: precision, scale: scale) else {
+            throw BinlogError(.malformed, "DECIMAL(\(precision),\(scale)) is out of range")
+        }
+        return try layout.decode(bytes)
     }
 
     @Test func mysqlDocumentationExample() throws {
         // strings/decimal.cc's own example: 1234567890.1234 as DECIMAL(14,4), and its negation.
-        #expect(DecimalBinary.size(precision: 14, scale: 4) == 7)
+        #expect(DecimalLayout(precision: 14, scale: 4)?.byteCount == 7)
         #expect(try self.decode([0x81, 0x0D, 0xFB, 0x38, 0xD2, 0x04, 0xD2], 14, 4) == "1234567890.1234")
         #expect(try self.decode([0x7E, 0xF2, 0x04, 0xC7, 0x2D, 0xFB, 0x2D], 14, 4) == "-1234567890.1234")
     }
