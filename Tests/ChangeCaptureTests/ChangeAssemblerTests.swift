@@ -31,7 +31,7 @@ import Testing
     }
 
     @Test func committedTransactionCarriesChangesPositionAndGTID() {
-        var assembler = ChangeAssembler(start: ReplicationPosition(file: "mariadb-bin.000001", offset: 4), isMariaDB: true)
+        var assembler = ChangeAssembler(start: ReplicationPosition(file: "mariadb-bin.000001", offset: 4, gtidSet: "0-1-41,1-2-5"), isMariaDB: true)
         let chunks = run(&assembler, [
             (gtid(42), header(.mariaGTID, end: 100)),
             (query("BEGIN"), header(.query, end: 150)),
@@ -43,9 +43,11 @@ import Testing
         #expect(chunks.count == 1)
         let chunk = chunks[0]
         #expect(chunk.changes.map { $0.after?[0] } == [.int(1), .int(2)])
-        #expect(chunk.changes[0].position == ChangePosition(file: "mariadb-bin.000001", offset: 200, gtid: "0-1-42"))
+        // Version: the GTID sum over both domains (42 + 5), then the rows event's index in the transaction.
+        #expect(chunk.changes[0].position == ChangePosition(file: "mariadb-bin.000001", offset: 200, gtid: "0-1-42", version: 47 << 23 | 1))
+        #expect(chunk.changes[1].position.version == 47 << 23 | 2)
         #expect(chunk.changes[0].key?.map(\.name) == ["id"])
-        #expect(chunk.commit == ReplicationPosition(file: "mariadb-bin.000001", offset: 351, gtidSet: "0-1-42"))
+        #expect(chunk.commit == ReplicationPosition(file: "mariadb-bin.000001", offset: 351, gtidSet: "0-1-42,1-2-5"))
         #expect(assembler.committed == chunk.commit)
     }
 
@@ -96,6 +98,8 @@ import Testing
             (query("COMMIT"), header(.query, end: 250)),
         ])
         #expect(chunks.first?.changes.first?.columns.names == ["@1", "@2"])
+        // No GTIDs: the file's sequence number and the rows event's offset.
+        #expect(chunks.first?.changes.first?.position.version == 1 << 40 | 160)
         #expect(chunks.first?.changes.first?.key == nil)
     }
 }

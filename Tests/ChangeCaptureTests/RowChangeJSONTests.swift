@@ -4,7 +4,7 @@ import NIOCore
 import Testing
 
 @Suite struct RowChangeJSONTests {
-    let columns = ColumnNames(["id", "name", "price"])
+    let columns = ColumnLayout(["id", "name", "price"])
 
     func line(_ change: RowChange) -> String {
         var buffer = ByteBuffer()
@@ -28,7 +28,7 @@ import Testing
 
     @Test func unknownKeyAndMissingColumns() {
         let change = RowChange(
-            operation: .delete, database: "d", table: "t", columns: ColumnNames(unknownCount: 3), keyColumns: nil,
+            operation: .delete, database: "d", table: "t", columns: ColumnLayout(unknownCount: 3), keyColumns: nil,
             before: [.uint(1), nil, .string("x")], after: nil,
             position: ChangePosition(file: "f.000001", offset: 4, gtid: nil), timestamp: 0
         )

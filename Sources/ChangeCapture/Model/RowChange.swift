@@ -11,8 +11,8 @@ public struct RowChange: Sendable, Equatable {
     public var operation: Operation
     public var database: String
     public var table: String
-    /// Column names, 1-based `@N` where the schema is unknown. Shared by every change of one rows event.
-    public var columns: ColumnNames
+    /// The table's columns: names (`@N` where unknown) and types. Shared by every change of a layout.
+    public var columns: ColumnLayout
     /// Indexes into `columns` of the primary-key columns; nil when the key is unknown.
     public var keyColumns: [Int]?
     /// The row before the change (update, delete). nil entries are columns absent from the image.
@@ -27,7 +27,7 @@ public struct RowChange: Sendable, Equatable {
         operation: Operation,
         database: String,
         table: String,
-        columns: ColumnNames,
+        columns: ColumnLayout,
         keyColumns: [Int]?,
         before: [ColumnValue?]?,
         after: [ColumnValue?]?,
@@ -66,31 +66,39 @@ public struct ChangePosition: Sendable, Equatable, Hashable {
     public var offset: UInt64
     /// The GTID of the transaction, in the server's text form (`0-1-42` or `uuid:42`), if any.
     public var gtid: String?
+    /// The change's place in the source history as one number that grows strictly with it and is
+    /// the same on every replay: the external version of the documents it writes. See `DocumentVersion`.
+    public var version: UInt64
 
-    public init(file: String, offset: UInt64, gtid: String?) {
+    public init(file: String, offset: UInt64, gtid: String?, version: UInt64 = 0) {
         self.file = file
         self.offset = offset
         self.gtid = gtid
+        self.version = version
     }
 }
 
-/// The column names of one table, shared by reference so a million changes do not copy them.
-public final class ColumnNames: Sendable, Equatable {
+/// The columns of one table layout, shared by reference so a million changes do not copy them:
+/// names (`@1`, `@2`… where the schema is unknown) and, when known, their binlog descriptors.
+public final class ColumnLayout: Sendable, Equatable {
     public let names: [String]
+    /// The columns' types and metadata as the TABLE_MAP gave them; empty when not known.
+    public let descriptors: [ColumnDescriptor]
 
-    public init(_ names: [String]) {
+    public init(_ names: [String], descriptors: [ColumnDescriptor] = []) {
         self.names = names
+        self.descriptors = descriptors
     }
 
     /// Names for a table whose schema is unknown: `@1`, `@2`, ….
-    public convenience init(unknownCount count: Int) {
-        self.init((1...max(count, 1)).prefix(count).map { "@\($0)" })
+    public convenience init(unknownCount count: Int, descriptors: [ColumnDescriptor] = []) {
+        self.init((0..<count).map { "@\($0 + 1)" }, descriptors: descriptors)
     }
 
     public subscript(index: Int) -> String { names[index] }
     public var count: Int { names.count }
 
-    public static func == (lhs: ColumnNames, rhs: ColumnNames) -> Bool {
-        lhs === rhs || lhs.names == rhs.names
+    public static func == (lhs: ColumnLayout, rhs: ColumnLayout) -> Bool {
+        lhs === rhs || (lhs.names == rhs.names && lhs.descriptors == rhs.descriptors)
     }
 }

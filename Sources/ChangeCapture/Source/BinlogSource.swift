@@ -191,7 +191,9 @@ final class ChangeReader {
             position = committed
             dumpStart = try self.dumpStart(for: committed, settings: settings)
         } else {
-            (position, dumpStart) = try await resolve(configuration.start, on: connection, settings: settings)
+            position = try await PositionResolver(url: configuration.url, logger: logger).resolve(configuration.start, on: connection)
+            if case .gtid = configuration.start { resumeByGTID = true }
+            dumpStart = try self.dumpStart(for: position, settings: settings)
             start = position
         }
         let request = BinlogDumpRequest(
@@ -224,17 +226,7 @@ final class ChangeReader {
     }
 
     private func open() async throws -> MySQLConnection {
-        let url = configuration.url
-        let tls: MySQLConnectionConfiguration.TLSMode = switch url.tls {
-        case .disabled: .disabled
-        case .preferred: .preferred
-        case .required: .required
-        case .verifyCA: .verifyCA(caFile: url.caFile ?? "")
-        }
-        return try await MySQLConnection.connect(
-            MySQLConnectionConfiguration(host: url.host, port: url.port, username: url.user, password: url.password, tls: tls),
-            logger: logger
-        )
+        try await MySQLConnection.connect(configuration.url.connectionConfiguration, logger: logger)
     }
 
     private func metadataConnection() async throws -> MySQLConnection {
@@ -265,59 +257,6 @@ final class ChangeReader {
         var encoded = ByteBuffer()
         try GTIDSet(set).encode(into: &encoded)
         return .mysqlGTIDSet(encoded: Array(encoded.readableBytesView))
-    }
-
-    /// Turns the configured start into a concrete position on this server.
-    private func resolve(
-        _ start: StartPosition, on connection: MySQLConnection, settings: ServerSettings
-    ) async throws -> (ReplicationPosition, BinlogDumpRequest.Start) {
-        switch start {
-        case .earliest:
-            let files = try await binaryLogs(on: connection)
-            guard let first = files.first else { throw SourceError("\(serverName) lists no binary logs (SHOW BINARY LOGS is empty)") }
-            return (ReplicationPosition(file: first, offset: 4), .filePosition(file: first, position: 4))
-        case .latest:
-            let end = try await binlogEnd(on: connection)
-            return (end, .filePosition(file: end.file, position: end.offset))
-        case let .filePosition(file, offset):
-            let files = try await binaryLogs(on: connection)
-            guard files.contains(file) else {
-                throw SourceError(
-                    "binlog file \(file) (start position \(file):\(offset)) is not on \(serverName); its binlogs are "
-                        + "\(files.first ?? "?") … \(files.last ?? "?"). It was purged or never existed: start from "
-                        + "earliest or latest instead, or take a new snapshot."
-                )
-            }
-            return (ReplicationPosition(file: file, offset: offset), .filePosition(file: file, position: offset))
-        case let .gtid(set):
-            resumeByGTID = true
-            let position = ReplicationPosition(file: "", offset: 4, gtidSet: set)
-            return (position, try dumpStart(for: position, settings: settings))
-        }
-    }
-
-    private func binaryLogs(on connection: MySQLConnection) async throws -> [String] {
-        do {
-            return try await connection.query("SHOW BINARY LOGS").rows.compactMap { $0.first ?? nil }
-        } catch let MySQLError.server(error) {
-            throw SourceError.explaining(error, doing: "SHOW BINARY LOGS", user: configuration.url.user, server: serverName)
-        }
-    }
-
-    private func binlogEnd(on connection: MySQLConnection) async throws -> ReplicationPosition {
-        var rows: [[String?]]
-        do {
-            rows = try await connection.query("SHOW MASTER STATUS").rows
-        } catch let MySQLError.server(error) where error.code == 1064 {
-            // MySQL 8.4 removed SHOW MASTER STATUS.
-            rows = try await connection.query("SHOW BINARY LOG STATUS").rows
-        } catch let MySQLError.server(error) {
-            throw SourceError.explaining(error, doing: "SHOW MASTER STATUS", user: configuration.url.user, server: serverName)
-        }
-        guard let row = rows.first, row.count >= 2, let file = row[0], let offset = row[1].flatMap({ UInt64($0) }) else {
-            throw SourceError("\(serverName) reports no binlog position (SHOW MASTER STATUS is empty): is log_bin on?")
-        }
-        return ReplicationPosition(file: file, offset: offset)
     }
 
     private func backoff() -> Duration {

@@ -26,6 +26,10 @@ public struct ChangeAssembler: Sendable {
     /// MariaDB GTID of the open transaction, applied to the state at commit.
     private var pendingMariaGTID: MariaGTID?
     private var pendingMySQLGTID: MySQLGTID?
+    /// The GTID sum of the open transaction, when the GTID state is known; see `DocumentVersion`.
+    private var transactionGTIDSum: UInt64?
+    /// Rows events so far in the open transaction.
+    private var eventIndex = 0
     /// Per table id, the names and key of its current layout, shared by all its changes.
     private enum State {
         case idle
@@ -35,7 +39,7 @@ public struct ChangeAssembler: Sendable {
         case inTransaction
     }
 
-    private var layouts: [UInt64: (table: TableMapEvent, columns: ColumnNames, key: [Int]?)] = [:]
+    private var layouts: [UInt64: (table: TableMapEvent, columns: ColumnLayout, key: [Int]?)] = [:]
 
     /// - Parameters:
     ///   - start: the position reading starts from; its GTID set, when given, seeds the GTID state.
@@ -69,11 +73,21 @@ public struct ChangeAssembler: Sendable {
             state = .afterGTID
             pendingMySQLGTID = gtid.gtid
             transactionGTID = gtid.gtid?.description
+            eventIndex = 0
+            if var set = mysqlGTIDs, let gtid = gtid.gtid {
+                set.add(gtid)
+                transactionGTIDSum = DocumentVersion.sum(set)
+            }
             return nil
         case let .mariaGTID(gtid):
             state = .afterGTID
             pendingMariaGTID = gtid.gtid
             transactionGTID = gtid.gtid.description
+            eventIndex = 0
+            if var position = mariaGTIDs {
+                position.update(with: gtid.gtid)
+                transactionGTIDSum = DocumentVersion.sum(position)
+            }
             return nil
         case let .query(query):
             return consume(query: query, header: header)
@@ -82,8 +96,8 @@ public struct ChangeAssembler: Sendable {
         case let .tableMap(table):
             if let layout = layouts[table.tableID], layout.table == table { return nil }
             let names = table.columns.allSatisfy { $0.name != nil }
-                ? ColumnNames(table.columns.map { $0.name ?? "" })
-                : ColumnNames(unknownCount: table.columns.count)
+                ? ColumnLayout(table.columns.map { $0.name ?? "" }, descriptors: table.columns)
+                : ColumnLayout(unknownCount: table.columns.count, descriptors: table.columns)
             layouts[table.tableID] = (table, names, table.primaryKey?.map(\.column))
             return nil
         case let .rows(rows):
@@ -110,6 +124,7 @@ public struct ChangeAssembler: Sendable {
     private mutating func consume(query: QueryEvent, header: BinlogEventHeader) -> ChangeChunk? {
         switch query.sql.utf8.count <= 8 ? query.sql.uppercased() : "" {
         case "BEGIN":
+            if state == .idle { eventIndex = 0 }
             state = .inTransaction
             return nil
         case "COMMIT":
@@ -139,6 +154,7 @@ public struct ChangeAssembler: Sendable {
         )
         state = .idle
         transactionGTID = nil
+        transactionGTIDSum = nil
         pendingMariaGTID = nil
         pendingMySQLGTID = nil
         defer { pending.removeAll(keepingCapacity: true) }
@@ -147,17 +163,21 @@ public struct ChangeAssembler: Sendable {
 
     private mutating func append(_ rows: RowsEvent, header: BinlogEventHeader) {
         let layout = layouts[rows.table.tableID]
-        let columns = layout?.columns ?? ColumnNames(unknownCount: rows.table.columns.count)
+        let columns = layout?.columns ?? ColumnLayout(unknownCount: rows.table.columns.count)
         let key = layout?.key
         let operation: RowChange.Operation = switch rows.kind {
         case .insert: .insert
         case .update: .update
         case .delete: .delete
         }
+        let offset = header.nextPosition > header.eventSize ? UInt64(header.nextPosition - header.eventSize) : committed.offset
+        eventIndex += 1
         let position = ChangePosition(
             file: file,
-            offset: header.nextPosition > header.eventSize ? UInt64(header.nextPosition - header.eventSize) : committed.offset,
-            gtid: transactionGTID
+            offset: offset,
+            gtid: transactionGTID,
+            version: transactionGTIDSum.map { DocumentVersion.gtid(sum: $0, eventIndex: eventIndex) }
+                ?? DocumentVersion.file(file, offset: offset)
         )
         pending.reserveCapacity(pending.count + rows.rows.count)
         for row in rows.rows {

@@ -1,0 +1,134 @@
+import Binlog
+import ChangeCapture
+import NIOCore
+
+/// Turns row changes into document writes, following the table rules: index name, id columns,
+/// kept and renamed fields.
+///
+/// `_id` is the key value as text when the key has one column (numbers in decimal, strings as they
+/// are, other values as their JSON text without quotes), and the key values as a JSON array when
+/// it has several (`[7,"a"]`): unambiguous, whatever the values contain.
+struct DocumentMapper {
+    private let rules: [String: TableRule]
+    private var plans: [ObjectIdentifier: Plan] = [:]
+
+    /// How one table layout maps to documents, worked out once per layout.
+    struct Plan {
+        var index: String
+        /// Column indexes of the id, in order; nil when the table has no key and no rule names one.
+        var idColumns: [Int]?
+        /// (column index, field name) of the fields kept.
+        var fields: [(column: Int, name: String)]
+    }
+
+    /// Why a change cannot become a write; it goes to the dead-letter file.
+    struct Unmappable: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    init(rules: [TableRule]) {
+        var byTable: [String: TableRule] = [:]
+        for rule in rules { byTable["\(rule.database).\(rule.table)"] = rule }
+        self.rules = byTable
+    }
+
+    /// The plan for a change's table layout.
+    mutating func plan(for change: RowChange) -> Plan {
+        let identifier = ObjectIdentifier(change.columns)
+        if let plan = plans[identifier], plans.count < 4096 { return plan }
+        let rule = rules["\(change.database).\(change.table)"]
+        let names = change.columns.names
+        var idColumns = change.keyColumns
+        if let named = rule?.idColumns {
+            let indexes = named.compactMap { names.firstIndex(of: $0) }
+            idColumns = indexes.count == named.count ? indexes : nil
+        }
+        let fields = names.indices.compactMap { column -> (column: Int, name: String)? in
+            guard rule?.columns.keeps(names[column]) ?? true else { return nil }
+            return (column, rule?.rename[names[column]] ?? names[column])
+        }
+        let plan = Plan(
+            index: rule?.index ?? TableRule.defaultIndex(database: change.database, table: change.table),
+            idColumns: idColumns,
+            fields: fields
+        )
+        if plans.count >= 4096 { plans.removeAll() }
+        plans[identifier] = plan
+        return plan
+    }
+
+    /// The writes for one change: one, or two when an update changes the id (delete the old, index the new).
+    mutating func writes(for change: RowChange, version: UInt64) throws(Unmappable) -> [DocumentWrite] {
+        let plan = plan(for: change)
+        guard let idColumns = plan.idColumns else {
+            throw Unmappable(description: "\(change.database).\(change.table) has no primary key; name its key columns in rules[].id")
+        }
+        switch change.operation {
+        case .insert:
+            return [try index(change, plan: plan, idColumns: idColumns, version: version)]
+        case .delete:
+            let id = try Self.id(change.before, columns: idColumns, change: change)
+            return [DocumentWrite(index: plan.index, id: id, version: version, source: nil, change: change)]
+        case .update:
+            let write = try index(change, plan: plan, idColumns: idColumns, version: version)
+            let oldID = try Self.id(change.before, columns: idColumns, change: change)
+            guard oldID != write.id else { return [write] }
+            return [DocumentWrite(index: plan.index, id: oldID, version: version, source: nil, change: change), write]
+        }
+    }
+
+    private func index(_ change: RowChange, plan: Plan, idColumns: [Int], version: UInt64) throws(Unmappable) -> DocumentWrite {
+        guard let after = change.after else { throw Unmappable(description: "an \(change.operation) without an after image") }
+        var source = ByteBuffer()
+        source.reserveCapacity(256)
+        source.writeInteger(UInt8(ascii: "{"))
+        for (position, field) in plan.fields.enumerated() {
+            guard field.column < after.count, let value = after[field.column] else {
+                throw Unmappable(
+                    description: "the row image lacks column \(change.columns[field.column]) (binlog_row_image is not FULL); "
+                        + "set binlog_row_image=FULL on the source"
+                )
+            }
+            if position > 0 { source.writeInteger(UInt8(ascii: ",")) }
+            source.writeJSONString(field.name)
+            source.writeInteger(UInt8(ascii: ":"))
+            value.writeJSON(into: &source)
+        }
+        source.writeInteger(UInt8(ascii: "}"))
+        let id = try Self.id(after, columns: idColumns, change: change)
+        return DocumentWrite(index: plan.index, id: id, version: version, source: source, change: change)
+    }
+
+    /// The `_id` of a row image.
+    static func id(_ image: [ColumnValue?]?, columns: [Int], change: RowChange) throws(Unmappable) -> String {
+        guard let image else { throw Unmappable(description: "a \(change.operation) without the image its id comes from") }
+        var values: [ColumnValue] = []
+        for column in columns {
+            guard column < image.count, let value = image[column], value != .null else {
+                throw Unmappable(description: "id column \(change.columns[column]) is missing or NULL")
+            }
+            values.append(value)
+        }
+        if values.count == 1 {
+            switch values[0] {
+            case let .int(value): return String(value)
+            case let .uint(value): return String(value)
+            case let .string(value), let .decimal(value): return value
+            default: break
+            }
+        }
+        var buffer = ByteBuffer()
+        if values.count > 1 { buffer.writeInteger(UInt8(ascii: "[")) }
+        for (position, value) in values.enumerated() {
+            if position > 0 { buffer.writeInteger(UInt8(ascii: ",")) }
+            value.writeJSON(into: &buffer)
+        }
+        if values.count > 1 { buffer.writeInteger(UInt8(ascii: "]")) }
+        var text = String(buffer: buffer)
+        // A lone value that renders as a JSON string (a date, base64 bytes) is used without its quotes.
+        if values.count == 1, text.hasPrefix("\""), text.hasSuffix("\""), text.count >= 2 {
+            text = String(text.dropFirst().dropLast())
+        }
+        return text
+    }
+}

@@ -1,0 +1,27 @@
+import ChangeCapture
+import Foundation
+import Positions
+
+/// A position that may be saved: just after a whole transaction, with its commit time.
+struct Checkpoint: Sendable, Equatable {
+    var position: ReplicationPosition
+    /// The transaction's commit time, seconds since the epoch.
+    var timestamp: UInt32
+
+    func saved(serverID: UInt32?, snapshot: SnapshotProgress? = nil) -> SavedPosition {
+        SavedPosition(
+            file: position.file,
+            offset: position.offset,
+            gtidSet: position.gtidSet,
+            serverID: serverID,
+            timestamp: UInt64(timestamp),
+            snapshot: snapshot
+        )
+    }
+}
+
+extension ReplicationPosition {
+    init(_ saved: SavedPosition) {
+        self.init(file: saved.file, offset: saved.offset, gtidSet: saved.gtidSet)
+    }
+}

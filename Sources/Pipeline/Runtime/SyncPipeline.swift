@@ -1,0 +1,122 @@
+import Binlog
+import ChangeCapture
+import Elasticsearch
+import Logging
+import NIOCore
+import Positions
+import ServiceLifecycle
+
+/// `sluice run`: reads the source's row changes and writes them to Elasticsearch, saving the
+/// position as the sink acknowledges.
+///
+/// Three kinds of task share a `WriteQueue`: one reader (snapshot, then the binlog), several bulk
+/// senders, and the checkpointer. A graceful shutdown stops the reader; the senders drain what
+/// is queued, and the checkpoint is saved before `run` returns.
+public struct SyncPipeline: Service {
+    public let configuration: SluiceConfiguration
+    public let logger: Logger
+
+    public init(configuration: SluiceConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let store = configuration.positions.makeStore()
+        let saved: SavedPosition?
+        do {
+            saved = try await store.load()
+        } catch {
+            throw PipelineError("cannot read the saved position from \(store): \(error)")
+        }
+        let client = try ElasticsearchClient(configuration: configuration.elasticsearch.clientConfiguration, logger: logger)
+        do {
+            try await run(store: store, saved: saved, client: client)
+            try await client.shutdown()
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+
+    private func run(store: any PositionStore, saved: SavedPosition?, client: ElasticsearchClient) async throws {
+        let server = try await client.info()
+        let bulk = configuration.elasticsearch.bulk
+        let queue = WriteQueue(maxBytes: bulk.maxBytesInFlight)
+        let writer = BulkWriter(client: client, logger: logger)
+        let deadLetters = DeadLetterFile(path: configuration.elasticsearch.deadLetterPath)
+        let start = try startingPoint()
+        let resume = saved.map(ReplicationPosition.init)
+        logger.info("starting", metadata: ["from": "\(resume?.description ?? start.description)", "positions": "\(store)"])
+
+        let reader = Task {
+            defer { Task { await queue.close() } }
+            var producer = ChangeProducer(
+                configuration: configuration, client: client, server: server, queue: queue, deadLetters: deadLetters, logger: logger
+            )
+            try await producer.stream(from: start, resume: resume)
+        }
+        try await withTaskCancellationOrGracefulShutdownHandler {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<max(bulk.concurrency, 1) {
+                    group.addTask {
+                        while let batch = await queue.next(maxDocuments: bulk.maxDocuments, maxBytes: bulk.maxBytes) {
+                            try await send(batch, writer: writer, deadLetters: deadLetters)
+                            await queue.complete(batch)
+                        }
+                    }
+                }
+                group.addTask {
+                    try await checkpointLoop(queue: queue, store: store, saved: saved)
+                }
+                // The reader ends on a source error, or when cancelled by a shutdown: either way
+                // the senders drain the queue and the checkpointer saves the last position.
+                let readerResult = await reader.result
+                try await group.waitForAll()
+                try readerResult.get()
+            }
+        } onCancelOrGracefulShutdown: {
+            reader.cancel()
+        }
+    }
+
+    /// Where to read from when no position is saved.
+    private func startingPoint() throws -> StartPosition {
+        switch configuration.source.start {
+        case let .position(position): return position
+        case .snapshot: throw PipelineError("start: snapshot is not available yet; use earliest, latest, FILE:POS or gtid:SET")
+        }
+    }
+
+    private func send(_ batch: WriteQueue.Batch, writer: BulkWriter, deadLetters: DeadLetterFile) async throws {
+        let outcomes = try await writer.write(batch.writes.map(\.operation))
+        for (write, outcome) in zip(batch.writes, outcomes) {
+            guard case let .rejected(status, type, reason) = outcome else { continue }
+            logger.error("dead-lettered a change the index refused", metadata: [
+                "index": "\(write.index)", "id": "\(write.id)", "status": "\(status)", "error": "\(type)", "reason": "\(reason)",
+            ])
+            try await deadLetters.append(write.change, index: write.index, id: write.id, status: status, type: type, reason: reason)
+        }
+    }
+
+    /// Saves the durable position at most every `positions.interval`, and once more at the end.
+    private func checkpointLoop(queue: WriteQueue, store: any PositionStore, saved: SavedPosition?) async throws {
+        var last = saved.map { Checkpoint(position: ReplicationPosition($0), timestamp: UInt32(clamping: $0.timestamp)) }
+        func save() async throws {
+            guard let checkpoint = await queue.checkpoint, checkpoint != last else { return }
+            try await store.save(checkpoint.saved(serverID: nil))
+            last = checkpoint
+        }
+        while await !queue.isFinished, !Task.isCancelled {
+            try? await Task.sleep(for: configuration.positions.interval)
+            try await save()
+        }
+        try await save()
+    }
+}
+
+/// A failure of the pipeline's own setup; the message says what to do.
+public struct PipelineError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,125 @@
+/// The writes between the source and the sink, and the bookkeeping that keeps the checkpoint honest.
+///
+/// - Writes are numbered in source order. Batches are always a prefix of what is waiting, cut short
+///   before a write whose document is in a batch still in flight, so one document's writes reach the
+///   index in order however many batches are in flight.
+/// - A transaction's commit position becomes the checkpoint only once every write before it was
+///   acknowledged or dead-lettered: the checkpoint never gets ahead of the sink.
+/// - `push` waits while the bytes waiting or in flight exceed the limit, which stops the source
+///   reading: memory stays bounded however far behind the sink is.
+actor WriteQueue {
+    struct Batch: Sendable {
+        var id: UInt64
+        var writes: [DocumentWrite]
+        var bytes: Int
+    }
+
+    private let maxBytes: Int
+    private var waiting: [(sequence: UInt64, write: DocumentWrite)] = []
+    private var waitingHead = 0
+    private var nextSequence: UInt64 = 0
+    private var bytes = 0
+    /// In-flight batches by id: the first sequence each covers.
+    private var inFlight: [UInt64: UInt64] = [:]
+    private var inFlightDocuments: Set<DocumentKey> = []
+    private var nextBatch: UInt64 = 0
+    /// Commit positions in order, each with the sequence every earlier write is below.
+    private var commits: [(before: UInt64, position: Checkpoint)] = []
+    private var durable: Checkpoint?
+    private var closed = false
+    private var spaceWaiters: [CheckedContinuation<Void, Never>] = []
+    private var workWaiters: [CheckedContinuation<Void, Never>] = []
+
+    init(maxBytes: Int) {
+        self.maxBytes = maxBytes
+    }
+
+    /// Adds a transaction's (or a chunk's) writes, and its commit position if it ends one.
+    func push(_ writes: [DocumentWrite], commit: Checkpoint?) async {
+        while bytes >= maxBytes, !writes.isEmpty {
+            await withCheckedContinuation { spaceWaiters.append($0) }
+        }
+        for write in writes {
+            waiting.append((nextSequence, write))
+            nextSequence += 1
+            bytes += write.byteCount
+        }
+        if let commit { commits.append((nextSequence, commit)) }
+        advanceDurable()
+        wakeWorkers()
+    }
+
+    /// No more pushes: `next` returns nil once everything has been handed out.
+    func close() {
+        closed = true
+        wakeWorkers()
+    }
+
+    /// The next batch to send, waiting until there is one; nil when closed and drained.
+    func next(maxDocuments: Int, maxBytes batchBytes: Int) async -> Batch? {
+        while true {
+            if let batch = cutBatch(maxDocuments: maxDocuments, maxBytes: batchBytes) { return batch }
+            if closed, waitingHead == waiting.count { return nil }
+            await withCheckedContinuation { workWaiters.append($0) }
+        }
+    }
+
+    /// The sink settled every write of the batch.
+    func complete(_ batch: Batch) {
+        inFlight[batch.id] = nil
+        for write in batch.writes { inFlightDocuments.remove(write.key) }
+        bytes -= batch.bytes
+        advanceDurable()
+        for waiter in spaceWaiters { waiter.resume() }
+        spaceWaiters.removeAll()
+        wakeWorkers()
+    }
+
+    /// The latest commit position all of whose writes are settled.
+    var checkpoint: Checkpoint? { durable }
+
+    /// Closed, and nothing is waiting or in flight.
+    var isFinished: Bool { closed && waitingHead == waiting.count && inFlight.isEmpty }
+
+    private func cutBatch(maxDocuments: Int, maxBytes batchBytes: Int) -> Batch? {
+        var writes: [DocumentWrite] = []
+        var size = 0
+        var batchDocuments: Set<DocumentKey> = []
+        let first = waitingHead < waiting.count ? waiting[waitingHead].sequence : nil
+        while waitingHead < waiting.count, writes.count < maxDocuments, size < batchBytes {
+            let write = waiting[waitingHead].write
+            // Stop before a document another batch still carries: its writes must land first.
+            if inFlightDocuments.contains(write.key) { break }
+            writes.append(write)
+            batchDocuments.insert(write.key)
+            size += write.byteCount
+            waitingHead += 1
+        }
+        guard let first, !writes.isEmpty else { return nil }
+        if waitingHead > 4096, waitingHead * 2 > waiting.count {
+            waiting.removeFirst(waitingHead)
+            waitingHead = 0
+        }
+        inFlightDocuments.formUnion(batchDocuments)
+        let id = nextBatch
+        nextBatch += 1
+        inFlight[id] = first
+        return Batch(id: id, writes: writes, bytes: size)
+    }
+
+    private func advanceDurable() {
+        // Every write below this sequence is settled.
+        let low = min(inFlight.values.min() ?? .max, waitingHead < waiting.count ? waiting[waitingHead].sequence : .max, nextSequence)
+        var settled = 0
+        while settled < commits.count, commits[settled].before <= low {
+            durable = commits[settled].position
+            settled += 1
+        }
+        commits.removeFirst(settled)
+    }
+
+    private func wakeWorkers() {
+        for waiter in workWaiters { waiter.resume() }
+        workWaiters.removeAll()
+    }
+}

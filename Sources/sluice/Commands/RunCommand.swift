@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Pipeline
+import ServiceLifecycle
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Keep Elasticsearch in step with the source: snapshot or resume, then stream the binlog.",
+        discussion: """
+            Stops cleanly on SIGINT or SIGTERM: reading stops, queued writes are flushed, and the
+            position is saved. Environment variables override any configuration key
+            (SLUICE_SOURCE_URL, SLUICE_POSITIONS_PATH, …).
+            """
+    )
+
+    @OptionGroup var options: ConfigurationOptions
+
+    func run() async throws {
+        let configuration = try options.load()
+        let logger = options.logger()
+        logger.info("configuration", metadata: ["settings": "\(configuration)"])
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: SyncPipeline(configuration: configuration, logger: logger), successTerminationBehavior: .gracefullyShutdownGroup)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        try await group.run()
+    }
+}
+
+/// `--config FILE` and the logging options every configured command shares.
+struct ConfigurationOptions: ParsableArguments {
+    @Option(name: .long, help: "The YAML configuration file (see examples/sluice.yml).")
+    var config: String
+
+    @Option(name: .long, help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: Logger.Level = .info
+
+    func load() throws -> SluiceConfiguration {
+        try SluiceConfiguration.load(path: config, environment: ProcessInfo.processInfo.environment)
+    }
+
+    func logger() -> Logger {
+        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        var logger = Logger(label: "sluice")
+        logger.logLevel = logLevel
+        return logger
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
