@@ -1,0 +1,57 @@
+import ChangeCapture
+
+/// The server to read (`source` and `start` in the configuration file).
+public struct SourceSettings: Sendable {
+    public var url: SourceURL
+    /// This reader's replica server id: unique among the servers and every other reader of them.
+    public var serverID: UInt32
+    /// The `db.table` patterns to include, as written (`source.tables`).
+    public var tables: [String]
+    /// The `db.table` patterns to leave out, as written (`source.exclude`).
+    public var exclude: [String]
+    /// `tables` and `exclude`, compiled.
+    public var filter: TableFilter
+    /// Where to begin when no position is saved.
+    public var start: StartMode
+
+    /// The binlog reader's configuration, starting at `position`: the configured start, or where a
+    /// snapshot was taken.
+    public func binlogSource(startingAt position: StartPosition) -> BinlogSourceConfiguration {
+        BinlogSourceConfiguration(url: url, serverID: serverID, start: position, filter: filter)
+    }
+
+    static let keys = ["url", "server_id", "tables", "exclude"]
+
+    /// Reads `source` and the top-level `start`.
+    init(_ source: ConfigurationMapping, start: StartMode) throws(ConfigurationError) {
+        guard let url = try source.value("url", SourceURL.init(parsing:)) else {
+            throw source.missing("url", "the server to read, as mysql://USER:PASSWORD@HOST:PORT")
+        }
+        // A guessed id could equal another reader's, and the server then silently disconnects one of them.
+        guard let serverID = try source.integer("server_id", atLeast: UInt32(1)) else {
+            throw source.missing("server_id", "a replica server id unique among the servers and their readers, e.g. 4242")
+        }
+        guard let tables = try source.strings("tables") else {
+            throw source.missing("tables", "the tables to sync, as regular expressions on db.table, e.g. ['shop\\..*']")
+        }
+        guard !tables.isEmpty else {
+            throw source.error("tables", "is empty; list at least one pattern, or '.*\\..*' for every table")
+        }
+        let exclude = try source.strings("exclude") ?? []
+        // Compiled list by list, so that a bad pattern is reported under its own key.
+        for (name, patterns) in [("tables", tables), ("exclude", exclude)] {
+            do {
+                _ = try TableFilter(include: patterns)
+            } catch {
+                throw source.error(name, error.message)
+            }
+        }
+        self.url = url
+        self.serverID = serverID
+        self.tables = tables
+        self.exclude = exclude
+        // Both lists compiled above.
+        self.filter = try! TableFilter(include: tables, exclude: exclude)
+        self.start = start
+    }
+}
