@@ -69,11 +69,23 @@ public struct SyncPipeline: Service {
                 group.addTask {
                     try await checkpointLoop(queue: queue, store: store, saved: saved)
                 }
-                // The reader ends on a source error, or when cancelled by a shutdown: either way
-                // the senders drain the queue and the checkpointer saves the last position.
-                let readerResult = await reader.result
-                try await group.waitForAll()
-                try readerResult.get()
+                group.addTask {
+                    // The reader ends on a source error, or when a shutdown cancels it: either way
+                    // the senders drain the queue and the checkpointer saves the last position.
+                    if case let .failure(error) = await reader.result, !(error is CancellationError) {
+                        throw error
+                    }
+                }
+                do {
+                    try await group.waitForAll()
+                } catch {
+                    // A failure that retrying cannot mend: stop everything; the checkpoint is still
+                    // only what the sink acknowledged.
+                    reader.cancel()
+                    await queue.abandon()
+                    group.cancelAll()
+                    throw error
+                }
             }
         } onCancelOrGracefulShutdown: {
             reader.cancel()

@@ -36,9 +36,10 @@ actor WriteQueue {
 
     /// Adds a transaction's (or a chunk's) writes, and its commit position if it ends one.
     func push(_ writes: [DocumentWrite], commit: Checkpoint?) async {
-        while bytes >= maxBytes, !writes.isEmpty {
+        while bytes >= maxBytes, !writes.isEmpty, !closed {
             await withCheckedContinuation { spaceWaiters.append($0) }
         }
+        guard !closed else { return }
         for write in writes {
             waiting.append((nextSequence, write))
             nextSequence += 1
@@ -52,6 +53,18 @@ actor WriteQueue {
     /// No more pushes: `next` returns nil once everything has been handed out.
     func close() {
         closed = true
+        wakeWorkers()
+    }
+
+    /// Gives up on everything not yet sent, after a failure that stops the pipeline: waiting
+    /// readers and senders return at once.
+    func abandon() {
+        closed = true
+        waiting.removeAll()
+        waitingHead = 0
+        commits.removeAll()
+        for waiter in spaceWaiters { waiter.resume() }
+        spaceWaiters.removeAll()
         wakeWorkers()
     }
 

@@ -1,0 +1,109 @@
+import ChangeCapture
+import Elasticsearch
+import Foundation
+import Logging
+import Pipeline
+import Positions
+
+/// Runs the sync pipeline in this process against a scratch database and the ES-API server, and
+/// compares index with table.
+struct SyncHarness {
+    let db: ScratchDatabase
+    let directory: URL
+    let start: StartPosition
+    let client: ElasticsearchClient
+
+    static var elasticsearchURL: String { TestEnvironment.environment["SLUICE_ES_URL"] ?? "http://127.0.0.1:9200" }
+
+    static func make(_ db: ScratchDatabase, start: StartPosition) throws -> SyncHarness {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-\(db.name)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let client = try ElasticsearchClient(configuration: ElasticsearchConfiguration(urls: [elasticsearchURL]), logger: TestEnvironment.logger)
+        return SyncHarness(db: db, directory: directory, start: start, client: client)
+    }
+
+    var positionsPath: String { directory.appendingPathComponent("positions.json").path }
+    var deadLetterPath: String { directory.appendingPathComponent("dead-letter.jsonl").path }
+
+    /// The configuration a user would write, for this database's tables.
+    func configuration(sourceURL: String = TestEnvironment.primaryURL, extra: String = "") throws -> SluiceConfiguration {
+        let yaml = """
+            source:
+              url: "\(sourceURL)"
+              server_id: \(UInt32.random(in: 10_000...4_000_000_000))
+              tables: ['\(db.name)\\..*']
+            start: "\(start)"
+            sink:
+              elasticsearch:
+                url: \(Self.elasticsearchURL)
+                bulk: { max_documents: 50, concurrency: 3, linger_ms: 0 }
+                dead_letter: \(deadLetterPath)
+            positions:
+              store: file
+              path: \(positionsPath)
+              interval_ms: 20
+            \(extra)
+            """
+        return try SluiceConfiguration.parse(yaml, file: "test.yml", environment: [:])
+    }
+
+    /// Starts the pipeline; cancel the task to stop it as SIGTERM would.
+    func run(_ configuration: SluiceConfiguration) -> Task<Void, any Error> {
+        let pipeline = SyncPipeline(configuration: configuration, logger: TestEnvironment.logger)
+        return Task { try await pipeline.run() }
+    }
+
+    /// Waits until the saved position reaches the primary's current end of binlog: everything
+    /// written before this call has been acknowledged by the index. Fails after a generous bound
+    /// rather than hanging, naming what it waited for.
+    func waitUntilCaughtUp(_ pipeline: Task<Void, any Error>? = nil) async throws {
+        guard case let .filePosition(file, offset) = try await db.binlogEnd() else { return }
+        let store = FilePositionStore(path: positionsPath)
+        for _ in 0..<3000 {
+            if let saved = try await store.load(), saved.file > file || (saved.file == file && saved.offset >= offset) {
+                return
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw HarnessError("the pipeline did not reach \(file):\(offset) within 60 s; saved: \(String(describing: try await store.load()))")
+    }
+
+    /// Every row of `table` as a document with the same id and the same values, and nothing else.
+    /// `columns` are compared as the text MySQL prints and the literal text of the document's value.
+    func assertIndexEqualsTable(_ table: String, key: String = "id", columns: [String], index: String? = nil) async throws -> [String] {
+        let index = index ?? "\(db.name).\(table)".lowercased()
+        try await client.refresh(index: index)
+        let rows = try await db.execute("SELECT \(([key] + columns).map { "`\($0)`" }.joined(separator: ",")) FROM `\(db.name)`.`\(table)` ORDER BY `\(key)`").rows
+        var problems: [String] = []
+        let count = try await client.count(index: index)
+        if count != rows.count { problems.append("index \(index) has \(count) documents, table \(table) has \(rows.count) rows") }
+        for row in rows {
+            let id = row[0] ?? "NULL"
+            guard let document = try await client.get(index: index, id: id), let source = document.source else {
+                problems.append("document \(id) is missing")
+                continue
+            }
+            for (position, column) in columns.enumerated() {
+                let expected = row[position + 1]
+                let actual: String? = switch source[column] {
+                case let .number(text)?: text
+                case let .string(text)?: text
+                case .null?, nil: nil
+                case let other?: "\(other)"
+                }
+                if actual != expected { problems.append("document \(id).\(column) is \(actual ?? "null"), the row has \(expected ?? "NULL")") }
+            }
+        }
+        return problems
+    }
+
+    func shutdown() async {
+        try? await client.shutdown()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    struct HarnessError: Error, CustomStringConvertible {
+        var description: String
+        init(_ description: String) { self.description = description }
+    }
+}
