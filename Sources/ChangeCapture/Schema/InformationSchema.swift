@@ -11,11 +11,15 @@ struct InformationSchemaColumn: Sendable, Equatable {
     var name: String
     /// `DATA_TYPE`, e.g. `int`, `enum`, `longtext`.
     var dataType: String
-    /// `COLUMN_TYPE`, e.g. `int(10) unsigned`, `enum('a','b')`.
+    /// `COLUMN_TYPE`, e.g. `int(10) unsigned`, `enum('a','B')`, in the server's case: ENUM and SET
+    /// labels keep theirs.
     var columnType: String
     var isJSON: Bool
 
-    var isUnsigned: Bool { columnType.hasSuffix("unsigned") || columnType.contains("unsigned ") }
+    var isUnsigned: Bool {
+        let type = columnType.lowercased()
+        return type.hasSuffix("unsigned") || type.contains("unsigned ")
+    }
 
     /// The labels of an ENUM or SET column, parsed from `COLUMN_TYPE`.
     var labels: [String] {
@@ -87,7 +91,7 @@ enum InformationSchema {
             return InformationSchemaColumn(
                 name: name,
                 dataType: dataType,
-                columnType: (row[2] ?? "").lowercased(),
+                columnType: row[2] ?? "",
                 isJSON: dataType == "json" || jsonChecks.contains("json_valid(`\(name.replacingOccurrences(of: "`", with: "``"))`)")
             )
         }
