@@ -15,6 +15,10 @@ struct InformationSchemaColumn: Sendable, Equatable {
     /// labels keep theirs.
     var columnType: String
     var isJSON: Bool
+    /// `CHARACTER_SET_NAME`: nil for non-text columns, `binary` for text stored as bytes.
+    var characterSet: String? = nil
+    /// `DATETIME_PRECISION`: the fractional-second digits of a TIME, DATETIME or TIMESTAMP column.
+    var fractionalSecondDigits: Int? = nil
 
     var isUnsigned: Bool {
         let type = columnType.lowercased()
@@ -66,7 +70,8 @@ enum InformationSchema {
         let tb = sqlLiteral(table)
         let columnRows = try await connection.rows(
             """
-            SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE FROM information_schema.COLUMNS \
+            SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, CHARACTER_SET_NAME, DATETIME_PRECISION \
+            FROM information_schema.COLUMNS \
             WHERE TABLE_SCHEMA = \(db) AND TABLE_NAME = \(tb) ORDER BY ORDINAL_POSITION
             """
         )
@@ -92,10 +97,21 @@ enum InformationSchema {
                 name: name,
                 dataType: dataType,
                 columnType: row[2] ?? "",
-                isJSON: dataType == "json" || jsonChecks.contains("json_valid(`\(name.replacingOccurrences(of: "`", with: "``"))`)")
+                isJSON: dataType == "json" || jsonChecks.contains("json_valid(\(quotedIdentifier(name)))"),
+                characterSet: row[3]?.lowercased(),
+                fractionalSecondDigits: row[4].flatMap { Int($0) }
             )
         }
         return (columns, keyRows.compactMap { $0.first ?? nil })
+    }
+
+    /// Quotes a name as a SQL identifier: in backticks, with backticks inside doubled.
+    static func quotedIdentifier(_ name: String) -> String {
+        var quoted = "`"
+        for char in name {
+            if char == "`" { quoted += "``" } else { quoted.append(char) }
+        }
+        return quoted + "`"
     }
 
     /// Quotes a string as a SQL literal, escaping what MySQL's default SQL mode treats specially.
