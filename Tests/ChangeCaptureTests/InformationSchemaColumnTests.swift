@@ -9,11 +9,13 @@ import Testing
     @Test func labelsWithQuotesCommasAndEmpty() {
         #expect(column("enum('a','b,c','it''s','')").labels == ["a", "b,c", "it's", ""])
         #expect(column("set('x')").labels == ["x"])
+        #expect(column("enum('Small','LARGE')").labels == ["Small", "LARGE"])
     }
 
     @Test func unsignedness() {
         #expect(column("int(10) unsigned").isUnsigned)
         #expect(column("bigint unsigned zerofill").isUnsigned)
+        #expect(column("INT(10) UNSIGNED").isUnsigned)
         #expect(!column("int(11)").isUnsigned)
     }
 

@@ -11,11 +11,19 @@ struct InformationSchemaColumn: Sendable, Equatable {
     var name: String
     /// `DATA_TYPE`, e.g. `int`, `enum`, `longtext`.
     var dataType: String
-    /// `COLUMN_TYPE`, e.g. `int(10) unsigned`, `enum('a','b')`.
+    /// `COLUMN_TYPE`, e.g. `int(10) unsigned`, `enum('a','B')`, in the server's case: ENUM and SET
+    /// labels keep theirs.
     var columnType: String
     var isJSON: Bool
+    /// `CHARACTER_SET_NAME`: nil for non-text columns, `binary` for text stored as bytes.
+    var characterSet: String? = nil
+    /// `DATETIME_PRECISION`: the fractional-second digits of a TIME, DATETIME or TIMESTAMP column.
+    var fractionalSecondDigits: Int? = nil
 
-    var isUnsigned: Bool { columnType.hasSuffix("unsigned") || columnType.contains("unsigned ") }
+    var isUnsigned: Bool {
+        let type = columnType.lowercased()
+        return type.hasSuffix("unsigned") || type.contains("unsigned ")
+    }
 
     /// The labels of an ENUM or SET column, parsed from `COLUMN_TYPE`.
     var labels: [String] {
@@ -62,7 +70,8 @@ enum InformationSchema {
         let tb = sqlLiteral(table)
         let columnRows = try await connection.rows(
             """
-            SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE FROM information_schema.COLUMNS \
+            SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, CHARACTER_SET_NAME, DATETIME_PRECISION \
+            FROM information_schema.COLUMNS \
             WHERE TABLE_SCHEMA = \(db) AND TABLE_NAME = \(tb) ORDER BY ORDINAL_POSITION
             """
         )
@@ -87,11 +96,22 @@ enum InformationSchema {
             return InformationSchemaColumn(
                 name: name,
                 dataType: dataType,
-                columnType: (row[2] ?? "").lowercased(),
-                isJSON: dataType == "json" || jsonChecks.contains("json_valid(`\(name.replacingOccurrences(of: "`", with: "``"))`)")
+                columnType: row[2] ?? "",
+                isJSON: dataType == "json" || jsonChecks.contains("json_valid(\(quotedIdentifier(name)))"),
+                characterSet: row[3]?.lowercased(),
+                fractionalSecondDigits: row[4].flatMap { Int($0) }
             )
         }
         return (columns, keyRows.compactMap { $0.first ?? nil })
+    }
+
+    /// Quotes a name as a SQL identifier: in backticks, with backticks inside doubled.
+    static func quotedIdentifier(_ name: String) -> String {
+        var quoted = "`"
+        for char in name {
+            if char == "`" { quoted += "``" } else { quoted.append(char) }
+        }
+        return quoted + "`"
     }
 
     /// Quotes a string as a SQL literal, escaping what MySQL's default SQL mode treats specially.
