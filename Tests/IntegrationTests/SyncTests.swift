@@ -72,24 +72,13 @@ import Testing
         try await db.execute("INSERT INTO `\(db.name)`.t VALUES (1,'a'),(2,'b'),(3,'c')")
         try await db.execute("UPDATE `\(db.name)`.t SET v = 'z' WHERE id = 2")
         try await db.execute("DELETE FROM `\(db.name)`.t WHERE id = 3")
-        // Caught up with the replica: its binlog end after it applied the primary's last change.
-        try await db.writeMarker()
-        for _ in 0..<3000 {
-            let applied = try await replica.query("SELECT COUNT(*) FROM `\(db.name)`.`done`").rows.first?.first
-            if applied == "1" { break }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        let end = try await replica.query("SHOW MASTER STATUS").rows[0]
+        // The replica has applied everything the primary wrote (MASTER_GTID_WAIT returns 0), then
+        // the pipeline has caught up with the replica's own binlog.
+        let primaryGTIDs = try await db.execute("SELECT @@gtid_binlog_pos").rows[0][0] ?? ""
+        let waited = try await replica.query("SELECT MASTER_GTID_WAIT('\(primaryGTIDs)', 60)").rows[0][0]
+        #expect(waited == "0")
+        try await harness.waitUntilCaughtUp(on: replica)
         try await replica.close()
-        let store = harness.positionsPath
-        for _ in 0..<3000 {
-            if let data = FileManager.default.contents(atPath: store), let text = String(data: data, encoding: .utf8),
-               text.contains("\"offset\" : \(end[1]!)") || text.contains("\"offset\":\(end[1]!)")
-            {
-                break
-            }
-            try await Task.sleep(for: .milliseconds(20))
-        }
         #expect(try await harness.assertIndexEqualsTable("t", columns: ["v"]) == [])
         pipeline.cancel()
         try await pipeline.value

@@ -150,10 +150,11 @@ extension TableMapEvent {
         }
     }
 
-    /// MySQL 9 counts VECTOR (a BLOB underneath, charset binary) among these.
+    /// The server counts GEOMETRY (its base class is BLOB) and, in MySQL 9, VECTOR among these:
+    /// both carry a charset entry (binary) that the columns after them must not take.
     static func isCharacter(_ column: ColumnDescriptor) -> Bool {
         switch column.type {
-        case .string, .varString, .varchar, .blob, .tinyBlob, .mediumBlob, .longBlob, .vector: true
+        case .string, .varString, .varchar, .blob, .tinyBlob, .mediumBlob, .longBlob, .vector, .geometry: true
         default: false
         }
     }

@@ -15,7 +15,7 @@ public struct SnapshotQuery: Sendable {
     public let database: String
     public let table: String
     /// The table's columns in order: each row's values come in this order.
-    public let columnNames: ColumnNames
+    public let columnNames: ColumnLayout
     /// Indexes into `columnNames` of the primary-key columns, in key order.
     public let keyColumns: [Int]
     let columns: [SnapshotColumn]
@@ -53,7 +53,7 @@ public struct SnapshotQuery: Sendable {
             keyColumns.append(index)
         }
         self.columns = snapshotColumns
-        self.columnNames = ColumnNames(columns.map(\.name))
+        self.columnNames = ColumnLayout(columns.map(\.name))
         self.keyColumns = keyColumns
     }
 

@@ -2,6 +2,7 @@ import ChangeCapture
 import Elasticsearch
 import Foundation
 import Logging
+import MySQLProtocol
 import Pipeline
 import Positions
 
@@ -56,8 +57,9 @@ struct SyncHarness {
     /// Waits until the saved position reaches the primary's current end of binlog: everything
     /// written before this call has been acknowledged by the index. Fails after a generous bound
     /// rather than hanging, naming what it waited for.
-    func waitUntilCaughtUp(_ pipeline: Task<Void, any Error>? = nil) async throws {
-        guard case let .filePosition(file, offset) = try await db.binlogEnd() else { return }
+    func waitUntilCaughtUp(on server: MySQLConnection? = nil) async throws {
+        let row = try await (server ?? db.connection).query("SHOW MASTER STATUS").rows[0]
+        let (file, offset) = (row[0] ?? "", UInt64(row[1] ?? "") ?? 0)
         let store = FilePositionStore(path: positionsPath)
         for _ in 0..<3000 {
             if let saved = try await store.load(), saved.file > file || (saved.file == file && saved.offset >= offset) {
