@@ -37,8 +37,7 @@ import Testing
         #expect(try await harness.client.count(index: "\(db.name).pair") == 2)
         #expect(try await harness.client.get(index: "\(db.name).pair", id: #"[2,"x"]"#)?.source?["v"] == .number("30"))
         #expect(try await harness.client.get(index: "\(db.name).pair", id: #"[1,"y"]"#) == nil)
-        pipeline.cancel()
-        try await pipeline.value
+        try await pipeline.stop()
     }
 
     @Test func manyUpdatesOfTheSameRowsEndAtTheLastValue() async throws {
@@ -56,8 +55,7 @@ import Testing
         }
         try await harness.waitUntilCaughtUp()
         #expect(try await harness.assertIndexEqualsTable("t", columns: ["v"]) == [])
-        pipeline.cancel()
-        try await pipeline.value
+        try await pipeline.stop()
     }
 
     @Test func readingFromTheReplica() async throws {
@@ -80,7 +78,6 @@ import Testing
         try await harness.waitUntilCaughtUp(on: replica)
         try await replica.close()
         #expect(try await harness.assertIndexEqualsTable("t", columns: ["v"]) == [])
-        pipeline.cancel()
-        try await pipeline.value
+        try await pipeline.stop()
     }
 }

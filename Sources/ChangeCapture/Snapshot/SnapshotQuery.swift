@@ -53,7 +53,7 @@ public struct SnapshotQuery: Sendable {
             keyColumns.append(index)
         }
         self.columns = snapshotColumns
-        self.columnNames = ColumnLayout(columns.map(\.name))
+        self.columnNames = ColumnLayout(columns.map(\.name), descriptors: columns.map(\.descriptor))
         self.keyColumns = keyColumns
     }
 

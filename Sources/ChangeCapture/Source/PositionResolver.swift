@@ -20,7 +20,8 @@ public struct PositionResolver: Sendable {
         return try await resolve(start, on: connection)
     }
 
-    func resolve(_ start: StartPosition, on connection: MySQLConnection) async throws -> ReplicationPosition {
+    /// Resolves on an open connection (e.g. inside the snapshot's transaction).
+    public func resolve(_ start: StartPosition, on connection: MySQLConnection) async throws -> ReplicationPosition {
         var position = try await locate(start, on: connection)
         if connection.isMariaDB, position.gtidSet == nil {
             let sql = "SELECT BINLOG_GTID_POS(\(InformationSchema.sqlLiteral(position.file)), \(position.offset))"

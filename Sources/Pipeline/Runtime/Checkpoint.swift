@@ -7,8 +7,10 @@ struct Checkpoint: Sendable, Equatable {
     var position: ReplicationPosition
     /// The transaction's commit time, seconds since the epoch.
     var timestamp: UInt32
+    /// While an initial snapshot runs: how far it got.
+    var snapshot: SnapshotProgress? = nil
 
-    func saved(serverID: UInt32?, snapshot: SnapshotProgress? = nil) -> SavedPosition {
+    func saved(serverID: UInt32?) -> SavedPosition {
         SavedPosition(
             file: position.file,
             offset: position.offset,

@@ -2,6 +2,7 @@ import Binlog
 import ChangeCapture
 import Elasticsearch
 import Logging
+import MySQLProtocol
 import NIOCore
 import Positions
 import ServiceLifecycle
@@ -45,15 +46,21 @@ public struct SyncPipeline: Service {
         let queue = WriteQueue(maxBytes: bulk.maxBytesInFlight)
         let writer = BulkWriter(client: client, logger: logger)
         let deadLetters = DeadLetterFile(path: configuration.elasticsearch.deadLetterPath)
-        let start = try startingPoint()
-        let resume = saved.map(ReplicationPosition.init)
-        logger.info("starting", metadata: ["from": "\(resume?.description ?? start.description)", "positions": "\(store)"])
-
+        logger.info("starting", metadata: ["saved": "\(saved.map { "\($0.file):\($0.offset)" } ?? "none")", "positions": "\(store)"])
         let reader = Task {
             defer { Task { await queue.close() } }
             var producer = ChangeProducer(
                 configuration: configuration, client: client, server: server, queue: queue, deadLetters: deadLetters, logger: logger
             )
+            var resume = saved.map(ReplicationPosition.init)
+            let start: StartPosition
+            switch configuration.source.start {
+            case let .position(position): start = position
+            case .snapshot: start = .latest
+            }
+            if saved?.snapshot != nil || (saved == nil && configuration.source.start == .snapshot) {
+                resume = try await snapshot(saved: saved, store: store, producer: &producer)
+            }
             try await producer.stream(from: start, resume: resume)
         }
         try await withTaskCancellationOrGracefulShutdownHandler {
@@ -92,12 +99,24 @@ public struct SyncPipeline: Service {
         }
     }
 
-    /// Where to read from when no position is saved.
-    private func startingPoint() throws -> StartPosition {
-        switch configuration.source.start {
-        case let .position(position): return position
-        case .snapshot: throw PipelineError("start: snapshot is not available yet; use earliest, latest, FILE:POS or gtid:SET")
+    /// Takes (or resumes) the initial snapshot; returns the binlog position to stream from.
+    private func snapshot(saved: SavedPosition?, store: any PositionStore, producer: inout ChangeProducer) async throws -> ReplicationPosition {
+        let connection = try await MySQLConnection.connect(configuration.source.url.connectionConfiguration, logger: logger)
+        defer { Task { try? await connection.close() } }
+        let snapshot = InitialSnapshot(configuration: configuration, logger: logger)
+        let progress: SnapshotProgress
+        if let resumed = saved?.snapshot {
+            _ = try await connection.query("START TRANSACTION WITH CONSISTENT SNAPSHOT")
+            progress = resumed
+            logger.info("resuming the snapshot", metadata: ["done": "\(resumed.completed.count)/\(resumed.tables.count)", "table": "\(resumed.current ?? "-")"])
+        } else {
+            progress = try await snapshot.begin(on: connection)
+            // Saved before copying, so that a restart resumes this snapshot at this position.
+            try await store.save(SavedPosition(
+                file: progress.binlogFile, offset: progress.binlogOffset, gtidSet: progress.gtidSet, timestamp: 0, snapshot: progress
+            ))
         }
+        return try await snapshot.copy(progress, on: connection, into: &producer)
     }
 
     private func send(_ batch: WriteQueue.Batch, writer: BulkWriter, deadLetters: DeadLetterFile) async throws {

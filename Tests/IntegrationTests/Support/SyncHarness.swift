@@ -5,6 +5,7 @@ import Logging
 import MySQLProtocol
 import Pipeline
 import Positions
+import ServiceLifecycle
 
 /// Runs the sync pipeline in this process against a scratch database and the ES-API server, and
 /// compares index with table.
@@ -27,13 +28,13 @@ struct SyncHarness {
     var deadLetterPath: String { directory.appendingPathComponent("dead-letter.jsonl").path }
 
     /// The configuration a user would write, for this database's tables.
-    func configuration(sourceURL: String = TestEnvironment.primaryURL, extra: String = "") throws -> SluiceConfiguration {
+    func configuration(sourceURL: String = TestEnvironment.primaryURL, start startText: String? = nil, extra: String = "") throws -> SluiceConfiguration {
         let yaml = """
             source:
               url: "\(sourceURL)"
               server_id: \(UInt32.random(in: 10_000...4_000_000_000))
               tables: ['\(db.name)\\..*']
-            start: "\(start)"
+            start: "\(startText ?? start.description)"
             sink:
               elasticsearch:
                 url: \(Self.elasticsearchURL)
@@ -48,10 +49,27 @@ struct SyncHarness {
         return try SluiceConfiguration.parse(yaml, file: "test.yml", environment: [:])
     }
 
-    /// Starts the pipeline; cancel the task to stop it as SIGTERM would.
-    func run(_ configuration: SluiceConfiguration) -> Task<Void, any Error> {
-        let pipeline = SyncPipeline(configuration: configuration, logger: TestEnvironment.logger)
-        return Task { try await pipeline.run() }
+    /// Starts the pipeline as `sluice run` does, in a service group.
+    func run(_ configuration: SluiceConfiguration) -> RunningPipeline {
+        let group = ServiceGroup(
+            services: [SyncPipeline(configuration: configuration, logger: TestEnvironment.logger)],
+            gracefulShutdownSignals: [],
+            logger: TestEnvironment.logger
+        )
+        return RunningPipeline(group: group, task: Task { try await group.run() })
+    }
+
+    /// A pipeline running in this process.
+    struct RunningPipeline {
+        let group: ServiceGroup
+        let task: Task<Void, any Error>
+
+        /// Stops it as SIGTERM does (reading stops, queued writes are flushed, the position saved),
+        /// and waits for it; rethrows what it failed with.
+        func stop() async throws {
+            await group.triggerGracefulShutdown()
+            try await task.value
+        }
     }
 
     /// Waits until the saved position reaches the primary's current end of binlog: everything
@@ -62,7 +80,7 @@ struct SyncHarness {
         let (file, offset) = (row[0] ?? "", UInt64(row[1] ?? "") ?? 0)
         let store = FilePositionStore(path: positionsPath)
         for _ in 0..<3000 {
-            if let saved = try await store.load(), saved.file > file || (saved.file == file && saved.offset >= offset) {
+            if let saved = try await store.load(), saved.snapshot == nil, saved.file > file || (saved.file == file && saved.offset >= offset) {
                 return
             }
             try await Task.sleep(for: .milliseconds(20))

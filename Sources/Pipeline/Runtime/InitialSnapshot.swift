@@ -1,0 +1,122 @@
+import Binlog
+import ChangeCapture
+import Logging
+import MySQLProtocol
+import Positions
+
+/// `start: snapshot`: copies the selected tables' rows, then hands over to the binlog at the exact
+/// position the copy saw, so nothing is missed or doubled.
+///
+/// The position is taken without locks on MariaDB (`START TRANSACTION WITH CONSISTENT SNAPSHOT` and
+/// `binlog_snapshot_file`/`_position`), and under a global read lock held only for that statement on
+/// MySQL. Rows are read in primary-key chunks inside that transaction and written with the version of
+/// the snapshot's position, so any change streamed afterwards wins.
+///
+/// Progress is saved with each acknowledged chunk. A restart resumes after the last saved key, in a
+/// new transaction that may see newer rows; those are written with the old snapshot version, and the
+/// binlog, replayed from the snapshot's position with newer versions, brings each row to its final value.
+struct InitialSnapshot {
+    let configuration: SluiceConfiguration
+    let logger: Logger
+
+    /// Opens the snapshot transaction and returns the progress to save before copying: the binlog
+    /// position it sees, and the tables to copy.
+    func begin(on connection: MySQLConnection) async throws -> SnapshotProgress {
+        let position: ReplicationPosition
+        if connection.isMariaDB {
+            _ = try await connection.query("START TRANSACTION WITH CONSISTENT SNAPSHOT")
+            let status = try await connection.query("SHOW STATUS LIKE 'binlog_snapshot_%'").rows
+            let value = { (name: String) in status.first { $0.first == name }?.last ?? nil }
+            guard let file = value("Binlog_snapshot_file"), let offset = value("Binlog_snapshot_position").flatMap(UInt64.init) else {
+                throw PipelineError("the source did not report binlog_snapshot_file/position: is log_bin on?")
+            }
+            position = try await PositionResolver(url: configuration.source.url, logger: logger)
+                .resolve(.filePosition(file: file, position: offset), on: connection)
+        } else {
+            _ = try await connection.query("FLUSH TABLES WITH READ LOCK")
+            do {
+                _ = try await connection.query("START TRANSACTION WITH CONSISTENT SNAPSHOT")
+                position = try await PositionResolver(url: configuration.source.url, logger: logger).resolve(.latest, on: connection)
+                _ = try await connection.query("UNLOCK TABLES")
+            } catch {
+                _ = try? await connection.query("UNLOCK TABLES")
+                throw error
+            }
+        }
+        let tables = try await selectedTables(on: connection)
+        logger.info("snapshot started", metadata: ["position": "\(position)", "tables": "\(tables)"])
+        return SnapshotProgress(binlogFile: position.file, binlogOffset: position.offset, gtidSet: position.gtidSet, tables: tables)
+    }
+
+    /// Copies what `progress` has left, pushing each chunk through `producer` with a checkpoint that
+    /// records the progress once the chunk is acknowledged. Returns the binlog position to stream from.
+    func copy(_ progress: SnapshotProgress, on connection: MySQLConnection, into producer: inout ChangeProducer) async throws -> ReplicationPosition {
+        var progress = progress
+        let position = ReplicationPosition(file: progress.binlogFile, offset: progress.binlogOffset, gtidSet: progress.gtidSet)
+        let version = DocumentVersion.snapshot(at: position, isMariaDB: connection.isMariaDB)
+        let chunkSize = configuration.snapshot.chunkSize
+        for name in progress.tables where !progress.completed.contains(name) {
+            let (database, table) = Self.split(name)
+            let query = try await SnapshotQuery.load(database: database, table: table, isMariaDB: connection.isMariaDB, from: connection)
+            var key = progress.current == name ? progress.lastKey : nil
+            var copied = 0
+            while true {
+                try Task.checkCancellation()
+                let chunk = try await query.readChunk(after: key, limit: chunkSize, from: connection)
+                let changes = chunk.rows.map { row in
+                    RowChange(
+                        operation: .insert, database: database, table: table, columns: query.columnNames, keyColumns: query.keyColumns,
+                        before: nil, after: row, position: ChangePosition(file: position.file, offset: position.offset, gtid: nil, version: version),
+                        timestamp: 0
+                    )
+                }
+                key = chunk.lastKey ?? key
+                copied += changes.count
+                if chunk.isLast {
+                    progress.completed.append(name)
+                    progress.current = nil
+                    progress.lastKey = nil
+                } else {
+                    progress.current = name
+                    progress.lastKey = key
+                }
+                try await producer.enqueue(changes, commit: Checkpoint(position: position, timestamp: 0, snapshot: progress))
+                if chunk.isLast { break }
+            }
+            logger.info("snapshot copied a table", metadata: ["table": "\(name)", "rows": "\(copied)", "done": "\(progress.completed.count)/\(progress.tables.count)"])
+        }
+        _ = try? await connection.query("COMMIT")
+        // The snapshot is over once this is acknowledged: the saved position no longer carries it.
+        try await producer.enqueue([], commit: Checkpoint(position: position, timestamp: 0, snapshot: nil))
+        return position
+    }
+
+    /// The selected tables, as `db.table`; each must have a primary key or a rule naming its id.
+    func selectedTables(on connection: MySQLConnection) async throws -> [String] {
+        let rows = try await connection.query("""
+            SELECT t.TABLE_SCHEMA, t.TABLE_NAME, COUNT(k.COLUMN_NAME) FROM information_schema.TABLES t \
+            LEFT JOIN information_schema.KEY_COLUMN_USAGE k ON k.TABLE_SCHEMA = t.TABLE_SCHEMA \
+            AND k.TABLE_NAME = t.TABLE_NAME AND k.CONSTRAINT_NAME = 'PRIMARY' \
+            WHERE t.TABLE_TYPE = 'BASE TABLE' \
+            AND t.TABLE_SCHEMA NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys') \
+            GROUP BY t.TABLE_SCHEMA, t.TABLE_NAME ORDER BY t.TABLE_SCHEMA, t.TABLE_NAME
+            """).rows
+        var tables: [String] = []
+        for row in rows {
+            guard let database = row[0], let table = row[1], configuration.source.filter.selects(database: database, table: table) else { continue }
+            if row[2] == "0", configuration.rule(for: database, table: table)?.idColumns == nil {
+                throw PipelineError(
+                    "\(database).\(table) has no primary key, so its documents would have no stable id: add one, "
+                        + "name its key columns in a rule (rules: [{table: \(database).\(table), id: [...]}]), or exclude the table"
+                )
+            }
+            tables.append("\(database).\(table)")
+        }
+        return tables
+    }
+
+    private static func split(_ name: String) -> (String, String) {
+        let parts = name.split(separator: ".", maxSplits: 1)
+        return (String(parts.first ?? ""), String(parts.dropFirst().first ?? ""))
+    }
+}
