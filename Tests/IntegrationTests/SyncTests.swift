@@ -81,3 +81,24 @@ import Testing
         try await pipeline.stop()
     }
 }
+
+@Suite struct SyncRefusalTests {
+    @Test func aTableWithoutAPrimaryKeyIsRefusedAtStart() async throws {
+        let db = try await ScratchDatabase.create("nokey")
+        defer { Task { try? await db.drop() } }
+        try await db.execute("CREATE TABLE `\(db.name)`.t (a INT, b INT)")
+        let harness = try SyncHarness.make(db, start: try await db.binlogEnd())
+        defer { Task { await harness.shutdown() } }
+        await #expect {
+            try await harness.run(try harness.configuration()).stop()
+        } throws: { error in
+            "\(error)".contains("\(db.name).t has no primary key") && "\(error)".contains("rules")
+        }
+        // With rules[].id naming the key columns, the same table is accepted and synced.
+        let pipeline = harness.run(try harness.configuration(extra: "rules: [{table: \(db.name).t, id: [a]}]"))
+        try await db.execute("INSERT INTO `\(db.name)`.t VALUES (1, 10), (2, 20)")
+        try await harness.waitUntilCaughtUp()
+        #expect(try await harness.assertIndexEqualsTable("t", key: "a", columns: ["b"]) == [])
+        try await pipeline.stop()
+    }
+}

@@ -46,6 +46,10 @@ public struct SyncPipeline: Service {
         let queue = WriteQueue(maxBytes: bulk.maxBytesInFlight)
         let writer = BulkWriter(client: client, logger: logger)
         let deadLetters = DeadLetterFile(path: configuration.elasticsearch.deadLetterPath)
+        // Refuse a selected table without a key before anything is written.
+        let connection = try await MySQLConnection.connect(configuration.source.url.connectionConfiguration, logger: logger)
+        defer { Task { try? await connection.close() } }
+        _ = try await InitialSnapshot(configuration: configuration, logger: logger).selectedTables(on: connection)
         logger.info("starting", metadata: ["saved": "\(saved.map { "\($0.file):\($0.offset)" } ?? "none")", "positions": "\(store)"])
         let reader = Task {
             defer { Task { await queue.close() } }
