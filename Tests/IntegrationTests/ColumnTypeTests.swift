@@ -6,34 +6,10 @@ import Testing
     @Test func everyTypeInsertedUpdatedAndDeleted() async throws {
         let db = try await ScratchDatabase.create("types")
         defer { Task { try? await db.drop() } }
-        try await db.execute("""
-            CREATE TABLE `\(db.name)`.t (
-              id INT PRIMARY KEY,
-              ti TINYINT, tu TINYINT UNSIGNED, si SMALLINT, su SMALLINT UNSIGNED, mi MEDIUMINT, mu MEDIUMINT UNSIGNED,
-              i INT, iu INT UNSIGNED, bi BIGINT, bu BIGINT UNSIGNED,
-              f FLOAT, d DOUBLE, dec1 DECIMAL(10,3), dec2 DECIMAL(65,30),
-              dt DATE, dtm DATETIME, dtm6 DATETIME(6), ts TIMESTAMP(3) NULL, tm TIME, tm3 TIME(3), y YEAR,
-              c CHAR(10), vc VARCHAR(300), tx TEXT, l1 VARCHAR(20) CHARACTER SET latin1,
-              bin BINARY(4), vb VARBINARY(10), bl BLOB,
-              e ENUM('small','medium','large'), st SET('a','b','c','d'),
-              bt BIT(10), js JSON, g GEOMETRY
-            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
-            """)
+        try await EveryTypeTable.create(in: db)
         let start = try await db.binlogEnd()
         try await db.execute("SET time_zone = '+00:00'")
-        try await db.execute("""
-            INSERT INTO `\(db.name)`.t VALUES (
-              1, -128, 255, -32768, 65535, -8388608, 16777215, -2147483648, 4294967295,
-              -9223372036854775808, 18446744073709551615,
-              1.5, 0.1, -12.340, -12345678901234567890123456789012345.123456789012345678901234567890,
-              '2024-02-29', '1999-12-31 23:59:59', '2024-02-29 23:59:59.123456', '2038-01-19 03:14:07.999',
-              '-838:59:59', '100:00:00.500', 2155,
-              'abc', 'héllo wörld 😀', 'long text', 'café',
-              X'01020300', X'FF00', X'DEADBEEF',
-              'medium', 'a,c', b'1000000001', '{"k": [1, 2.5, "x", null, true], "n": {"z": 1}}',
-              ST_GeomFromText('POINT(1.5 -2)')
-            )
-            """)
+        try await EveryTypeTable.insertEdgeRow(in: db)
         try await db.execute("INSERT INTO `\(db.name)`.t (id) VALUES (2)")
         try await db.execute("UPDATE `\(db.name)`.t SET vc = 'updated', e = 'large', tu = 0 WHERE id = 1")
         try await db.execute("DELETE FROM `\(db.name)`.t WHERE id = 2")
