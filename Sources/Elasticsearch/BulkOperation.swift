@@ -52,7 +52,7 @@ public enum BulkOperation: Sendable, Equatable {
     }
 
     /// Appends this operation's NDJSON lines: the action line and, for `index`, the source.
-    func writeNDJSON(into buffer: inout ByteBuffer) {
+    public func writeNDJSON(into buffer: inout ByteBuffer) {
         switch self {
         case .index(let index, let id, let version, let source):
             buffer.writeStaticString(#"{"index":{"_index":"#)
