@@ -51,17 +51,5 @@ struct BulkBench: ParsableCommand {
         print("file          \(file): \(rows) row changes, \(documents) documents after coalescing")
         print(String(format: "decode only   %.3f s, %.0f rows/s", decode, Double(rows) / decode))
         print(String(format: "bulk bodies   %.3f s, %.0f documents/s, %.1f MB of NDJSON/s", bulk, Double(documents) / bulk, Double(bodyBytes) / bulk / 1e6))
-        print(String(format: "peak RSS      %.1f MB", Double(ResidentMemory.peakBytes) / 1e6))
-    }
-}
-
-/// The process's peak resident set size, from /proc (Linux).
-enum ResidentMemory {
-    static var peakBytes: Int {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-              let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) })
-        else { return 0 }
-        return kilobytes * 1024
     }
 }
