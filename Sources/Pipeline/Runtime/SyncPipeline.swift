@@ -120,7 +120,12 @@ public struct SyncPipeline: Service {
             last = checkpoint
         }
         while await !queue.isFinished, !Task.isCancelled {
-            try? await Task.sleep(for: configuration.positions.interval)
+            // A graceful shutdown does not cancel this task: it ends once the queue is finished, so
+            // the wait is cut into short steps instead of waiting out a long interval.
+            let due = ContinuousClock.now.advanced(by: configuration.positions.interval)
+            while ContinuousClock.now < due, await !queue.isFinished, !Task.isCancelled {
+                try? await Task.sleep(for: min(.milliseconds(50), ContinuousClock.now.duration(to: due)))
+            }
             try await save()
         }
         try await save()
