@@ -21,6 +21,8 @@ import Testing
         for id in 1...40 { try await ledger.execute("INSERT INTO \(t) VALUES (\(id), 'a\(id)', \(id))", id: id) }
         for id in 1...10 { try await ledger.execute("UPDATE \(t) SET v = 'b\(id)', n = n + 100 WHERE id = \(id)", id: id) }
         for id in 31...35 { try await ledger.execute("DELETE FROM \(t) WHERE id = \(id)", id: id, deletes: true) }
+        // It has saved a position, so the second run resumes from the file, not from the start.
+        try await waitUntil(.seconds(60), "the first pipeline to save a position") { try await harness.savedPosition() != nil }
         first.cancel()
         try await bounded(.seconds(60), "the first pipeline to return after its task was cancelled") { try await first.value }
 
