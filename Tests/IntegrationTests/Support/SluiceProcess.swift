@@ -34,7 +34,7 @@ final class SluiceProcess: @unchecked Sendable {
 
     /// Starts `sluice ARGUMENTS`, with standard output and error appended to `logPath`.
     init(_ arguments: [String], logPath: String) throws {
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        if !FileManager.default.fileExists(atPath: logPath) { _ = FileManager.default.createFile(atPath: logPath, contents: nil) }
         guard let log = FileHandle(forWritingAtPath: logPath) else { throw Failure("cannot open the log \(logPath)") }
         log.seekToEndOfFile()
         process = Process()
@@ -90,15 +90,19 @@ final class SluiceProcess: @unchecked Sendable {
         defer { try? FileManager.default.removeItem(at: directory) }
         let out = directory.appendingPathComponent("stdout").path
         let err = directory.appendingPathComponent("stderr").path
-        FileManager.default.createFile(atPath: out, contents: nil)
-        FileManager.default.createFile(atPath: err, contents: nil)
+        _ = FileManager.default.createFile(atPath: out, contents: nil)
+        _ = FileManager.default.createFile(atPath: err, contents: nil)
         let process = Process()
         process.executableURL = try executable()
         process.arguments = arguments
         process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle(forWritingAtPath: out)
-        process.standardError = FileHandle(forWritingAtPath: err)
+        let outHandle = FileHandle(forWritingAtPath: out)
+        let errHandle = FileHandle(forWritingAtPath: err)
+        process.standardOutput = outHandle
+        process.standardError = errHandle
         try process.run()
+        try? outHandle?.close()
+        try? errHandle?.close()
         let deadline = ContinuousClock.now + bound
         while process.isRunning {
             if ContinuousClock.now > deadline {
@@ -182,11 +186,25 @@ enum SinkProcess {
         return nil
     }
 
-    /// Runs `body` with the sink frozen; it is thawed again however `body` ends.
-    static func whileFrozen<T>(_ body: () async throws -> T) async throws -> T {
+    /// Runs `body` with the sink frozen; it is thawed again however `body` ends. Should this
+    /// process die meanwhile, a watchdog thaws it after `watchdog` anyway, since other tests share it.
+    static func whileFrozen<T>(watchdog: Int = 20, _ body: () async throws -> T) async throws -> T {
         let pid = try pid()
+        let thaw = Process()
+        thaw.executableURL = URL(fileURLWithPath: "/bin/sh")
+        // One-second sleeps, so killing the shell leaves no long sleep behind; no output, so no
+        // leftover holds the test runner's pipes open.
+        thaw.arguments = ["-c", "i=0; while [ $i -lt \(watchdog) ]; do sleep 1; i=$((i+1)); done; kill -CONT \(pid)"]
+        thaw.standardInput = FileHandle.nullDevice
+        thaw.standardOutput = FileHandle.nullDevice
+        thaw.standardError = FileHandle.nullDevice
+        try thaw.run()
+        defer {
+            kill(pid, SIGCONT)
+            kill(thaw.processIdentifier, SIGKILL)
+            thaw.waitUntilExit()
+        }
         guard kill(pid, SIGSTOP) == 0 else { throw SluiceProcess.Failure("cannot SIGSTOP the ES-API server (pid \(pid)): errno \(errno)") }
-        defer { kill(pid, SIGCONT) }
         return try await body()
     }
 }
