@@ -118,7 +118,15 @@ final class ChangeReader {
             }
             self.payload = nil
         }
-        guard let buffer = try await events?.next() else {
+        let next: ByteBuffer?
+        do {
+            next = try await events?.next()
+        } catch let MySQLError.server(error) where error.code == 1236 {
+            // MariaDB refuses a dump from a missing file with its first packet, after the request.
+            let position = assembler?.committed.description ?? start?.description ?? "the requested position"
+            throw SourceError.explaining(error, doing: "to stream its binlog from \(position)", user: configuration.url.user, server: serverName)
+        }
+        guard let buffer = next else {
             throw MySQLError.connectionClosed(during: "the binlog stream (the server ended it)")
         }
         let header = try BinlogEventHeader(buffer)

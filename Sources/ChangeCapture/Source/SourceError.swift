@@ -20,8 +20,10 @@ public struct SourceError: Error, Sendable, Equatable, CustomStringConvertible {
         case 1236:
             // ER_MASTER_FATAL_ERROR_READING_BINLOG: typically the requested file or GTID is purged.
             return SourceError(
-                "\(server) cannot send the binlog from the requested position: \(error.message). If the binlog "
-                    + "was purged, start again with --from earliest or latest (or take a new snapshot)."
+                "\(server) refused \(what): \(error.message). If that binlog was purged (or never existed), the "
+                    + "changes in it cannot be read any more: move to a position the server still has with "
+                    + "`sluice position set earliest|latest|FILE:POS` (for `sluice tail`, --from), or take a new "
+                    + "snapshot: `sluice position reset` with start: snapshot."
             )
         default:
             return SourceError("\(server) refused \(what): \(error)")

@@ -12,7 +12,9 @@ import ServiceLifecycle
 ///
 /// Three kinds of task share a `WriteQueue`: one reader (snapshot, then the binlog), several bulk
 /// senders, and the checkpointer. A graceful shutdown stops the reader; the senders drain what
-/// is queued, and the checkpoint is saved before `run` returns.
+/// is queued, and the checkpoint is saved before `run` returns. Cancelling the task stops it as
+/// well, without an error, but without waiting for the sink: what it had not acknowledged is
+/// sent again by the next run.
 public struct SyncPipeline: Service {
     public let configuration: SluiceConfiguration
     public let logger: Logger
@@ -95,6 +97,10 @@ public struct SyncPipeline: Service {
                     reader.cancel()
                     await queue.abandon()
                     group.cancelAll()
+                    // Cancelled (a stop, not a failure): requests in flight were cut short, so
+                    // the checkpoint, saved as the group ends, stays before them and the next run
+                    // sends them again.
+                    if error is CancellationError, Task.isCancelled { return }
                     throw error
                 }
             }
@@ -143,7 +149,12 @@ public struct SyncPipeline: Service {
             last = checkpoint
         }
         while await !queue.isFinished, !Task.isCancelled {
-            try? await Task.sleep(for: configuration.positions.interval)
+            // A graceful shutdown does not cancel this task: it ends once the queue is finished, so
+            // the wait is cut into short steps instead of waiting out a long interval.
+            let due = ContinuousClock.now.advanced(by: configuration.positions.interval)
+            while ContinuousClock.now < due, await !queue.isFinished, !Task.isCancelled {
+                try? await Task.sleep(for: min(.milliseconds(50), ContinuousClock.now.duration(to: due)))
+            }
             try await save()
         }
         try await save()

@@ -28,8 +28,13 @@ struct SyncHarness {
     var deadLetterPath: String { directory.appendingPathComponent("dead-letter.jsonl").path }
 
     /// The configuration a user would write, for this database's tables.
-    func configuration(sourceURL: String = TestEnvironment.primaryURL, start startText: String? = nil, extra: String = "") throws -> SluiceConfiguration {
-        let yaml = """
+    func configuration(sourceURL: String = TestEnvironment.primaryURL, start startText: String? = nil, intervalMS: Int = 20, extra: String = "") throws -> SluiceConfiguration {
+        try SluiceConfiguration.parse(yaml(sourceURL: sourceURL, start: startText, intervalMS: intervalMS, extra: extra), file: "test.yml", environment: [:])
+    }
+
+    /// The configuration file's text, for `configuration` and for the `sluice` executable.
+    func yaml(sourceURL: String = TestEnvironment.primaryURL, start startText: String? = nil, intervalMS: Int = 20, extra: String = "") -> String {
+        """
             source:
               url: "\(sourceURL)"
               server_id: \(UInt32.random(in: 10_000...4_000_000_000))
@@ -43,10 +48,16 @@ struct SyncHarness {
             positions:
               store: file
               path: \(positionsPath)
-              interval_ms: 20
+              interval_ms: \(intervalMS)
+            admin:
+              listen: 127.0.0.1:0
             \(extra)
             """
-        return try SluiceConfiguration.parse(yaml, file: "test.yml", environment: [:])
+    }
+
+    /// The position saved in the positions file, or nil when there is none.
+    func savedPosition() async throws -> SavedPosition? {
+        try await FilePositionStore(path: positionsPath).load()
     }
 
     /// Starts the pipeline as `sluice run` does, in a service group.
