@@ -102,3 +102,25 @@ import Testing
         try await pipeline.stop()
     }
 }
+
+@Suite struct SyncTypeTests {
+    /// Every column type reaches the index through the mappings derived from it: nothing is refused.
+    @Test func everyTypeIsIndexed() async throws {
+        let db = try await ScratchDatabase.create("synctypes")
+        defer { Task { try? await db.drop() } }
+        try await EveryTypeTable.create(in: db)
+        let harness = try SyncHarness.make(db, start: try await db.binlogEnd())
+        defer { Task { await harness.shutdown() } }
+        let pipeline = harness.run(try harness.configuration())
+        try await db.execute("SET time_zone = '+00:00'")
+        try await EveryTypeTable.insertEdgeRow(in: db)
+        try await db.execute("INSERT INTO `\(db.name)`.t (id) VALUES (2)")
+        try await harness.waitUntilCaughtUp()
+        #expect(!FileManager.default.fileExists(atPath: harness.deadLetterPath), "documents were refused: \(String(decoding: FileManager.default.contents(atPath: harness.deadLetterPath) ?? Data(), as: UTF8.self))")
+        #expect(try await harness.assertIndexEqualsTable("t", columns: ["bi", "bu", "dec1", "vc"]) == [])
+        let document = try await harness.client.get(index: "\(db.name).t", id: "1")?.source
+        #expect(document?["dtm6"] == .string("2024-02-29T23:59:59.123456"))
+        #expect(document?["ts"] == .string("2038-01-19T03:14:07.999Z"))
+        try await pipeline.stop()
+    }
+}
