@@ -177,10 +177,13 @@ public final class ColumnLayout: Sendable, Equatable {
     public let names: [String]
     /// The columns' types and metadata as the TABLE_MAP gave them; empty when not known.
     public let descriptors: [ColumnDescriptor]
+    /// The names as JSON object keys, for the JSON line writer.
+    let jsonNames: JSONMemberNames
 
     public init(_ names: [String], descriptors: [ColumnDescriptor] = []) {
         self.names = names
         self.descriptors = descriptors
+        jsonNames = JSONMemberNames(names)
     }
 
     /// Names for a table whose schema is unknown: `@1`, `@2`, ….
