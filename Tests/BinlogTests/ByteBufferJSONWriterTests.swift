@@ -32,6 +32,16 @@ import Testing
         #expect(jsonText { $0.writeJSONNumber(Int64(-7)) } == "-7")
     }
 
+    @Test func integersAroundEveryPowerOfTen() {
+        var value: UInt64 = 1
+        for _ in 0..<20 {
+            for candidate in [value - 1, value, value + 1] {
+                #expect(jsonText { $0.writeJSONNumber(candidate) } == String(candidate))
+            }
+            value = value.multipliedReportingOverflow(by: 10).partialValue
+        }
+    }
+
     @Test func floatingPointIsShortestAndNonFiniteIsNull() {
         #expect(jsonText { $0.writeJSONNumber(0.1 as Double) } == "0.1")
         #expect(jsonText { $0.writeJSONNumber(1.1 as Float) } == "1.1")

@@ -37,4 +37,27 @@ import Testing
 
             """#)
     }
+
+    /// A JSON document's size is only known by writing it, so such a line is written in parts; it
+    /// must read the same as one written at once.
+    @Test func jsonDocumentsAndEscapedNamesAndMissingColumns() {
+        let change = RowChange(
+            operation: .update, database: "d\"b", table: "t\n", columns: ColumnLayout(["k\u{1}", "doc", "note"]), keyColumns: [0, 1],
+            before: [.string("x\u{0}"), .json(.object([(key: "a", value: .array([.int(1), .string("é\"")]))])), nil],
+            after: [.string("x\u{0}"), .json(.null), .set(bits: 3, labels: ["p", "q"])],
+            position: ChangePosition(file: "b.000001", offset: UInt64.max, gtid: "3e11fa47-71ca-11e1-9e33-c80aa9429562:23"),
+            timestamp: UInt32.max
+        )
+        #expect(line(change) == #"""
+            {"op":"update","db":"d\"b","table":"t\n","key":{"k\u0001":"x\u0000","doc":null},"before":{"k\u0001":"x\u0000","doc":{"a":[1,"é\""]}},"after":{"k\u0001":"x\u0000","doc":null,"note":["p","q"]},"missing":["note"],"pos":{"file":"b.000001","pos":18446744073709551615,"gtid":"3e11fa47-71ca-11e1-9e33-c80aa9429562:23"},"ts":4294967295}
+
+            """#)
+        var plain = change
+        plain.before = nil
+        plain.after = [.string("x\u{0}"), .string("\u{1F}\u{1F}\u{1F}"), .null]
+        #expect(line(plain) == #"""
+            {"op":"update","db":"d\"b","table":"t\n","key":{"k\u0001":"x\u0000","doc":"\u001f\u001f\u001f"},"before":null,"after":{"k\u0001":"x\u0000","doc":"\u001f\u001f\u001f","note":null},"pos":{"file":"b.000001","pos":18446744073709551615,"gtid":"3e11fa47-71ca-11e1-9e33-c80aa9429562:23"},"ts":4294967295}
+
+            """#)
+    }
 }

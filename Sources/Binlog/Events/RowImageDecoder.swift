@@ -1,6 +1,6 @@
 /// The decoding plan for one table's row images: a `ColumnValueDecoder` per column, made once per
-/// TABLE_MAP and used for every row.
-struct RowImageDecoder: Sendable {
+/// TABLE_MAP and used for every row. A class, so each rows event takes it with one retain.
+final class RowImageDecoder: Sendable {
     let table: TableMapEvent
     private let columns: [ColumnValueDecoder]
     /// The columns' steps alone: plain values, read for every value without reference counting.
@@ -12,7 +12,8 @@ struct RowImageDecoder: Sendable {
 
     init(table: TableMapEvent) {
         self.table = table
-        columns = table.columns.map(ColumnValueDecoder.init(column:))
+        let columns = table.columns.map(ColumnValueDecoder.init(column:))
+        self.columns = columns
         steps = columns.map(\.step)
         var ordinals: [Int] = []
         var count = 0

@@ -2,49 +2,170 @@ import NIOCore
 
 /// A cursor that writes JSON text straight into a buffer's writable bytes.
 ///
-/// Each `ByteBuffer` write call checks uniqueness and capacity, and those checks cost more than the
-/// bytes when a value is written a byte at a time. Writers reserve a bound once with
-/// `ByteBuffer.writeJSONOutput(capacity:_:)` and put all of a value's bytes through this instead.
-struct RawJSONOutput {
+/// Each `ByteBuffer` write call checks uniqueness, capacity and exclusive access, and those checks
+/// cost more than the bytes when a document is written a few bytes at a time (measured: most of the
+/// time of writing a row change as a JSON line). Writers reserve a bound once with
+/// `ByteBuffer.writeJSONOutput(capacity:_:)` and put all of a value's, or a whole document's, bytes
+/// through this instead. Every put checks that it stays within the bound.
+public struct RawJSONOutput {
     private let base: UnsafeMutableRawBufferPointer
-    private(set) var count = 0
+    /// How many bytes have been put.
+    public private(set) var count = 0
 
-    fileprivate init(base: UnsafeMutableRawBufferPointer) {
+    @usableFromInline
+    init(base: UnsafeMutableRawBufferPointer) {
         self.base = base
     }
 
+    /// The most a JSON number from an integer of up to 64 bits takes.
+    public static let integerBound = 20
+    /// The most a finite `Double` or `Float` takes as the shortest text that reads back the same
+    /// (`-2.2250738585072014e-308` is 24 characters), or `null`.
+    public static let floatingPointBound = 32
+
+    /// At most how many bytes `putJSONString(_:)` puts for `string`: six a byte (`\u00XX`) and the
+    /// quotes, which is quick to work out; exact for long strings, so a large text does not reserve
+    /// six times its size.
+    public static func jsonStringBound(_ string: String) -> Int {
+        let count = string.utf8.count
+        guard count > longString else { return 6 * count + 2 }
+        var string = string
+        return string.withUTF8 { jsonStringBound(utf8: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// At most how many bytes `putJSONString(utf8:)` puts for `bytes`; see `jsonStringBound(_:)`.
+    public static func jsonStringBound(utf8 bytes: UnsafeRawBufferPointer) -> Int {
+        guard bytes.count > longString else { return 6 * bytes.count + 2 }
+        let first = JSONEscaping.firstByteNeedingEscape(in: bytes, from: 0)
+        return bytes.count + 2 + (first == bytes.count ? 0 : JSONEscaping.extraEscapedBytes(in: bytes, from: first))
+    }
+
+    /// Above this many bytes a string's bound is worked out exactly.
+    private static let longString = 1024
+
     @inline(__always)
-    mutating func put(_ byte: UInt8) {
+    public mutating func put(_ byte: UInt8) {
+        precondition(self.count < self.base.count, "JSON output beyond its reserved capacity")
         self.base[self.count] = byte
-        self.count += 1
+        self.count &+= 1
     }
 
     @inline(__always)
-    mutating func put(contentsOf bytes: UnsafeRawBufferPointer) {
+    public mutating func put(contentsOf bytes: UnsafeRawBufferPointer) {
         guard let source = bytes.baseAddress, bytes.count > 0 else { return }
+        precondition(bytes.count <= self.base.count &- self.count, "JSON output beyond its reserved capacity")
         (self.base.baseAddress! + self.count).copyMemory(from: source, byteCount: bytes.count)
-        self.count += bytes.count
+        self.count &+= bytes.count
+    }
+
+    /// Puts ASCII text as it is (punctuation, member names known to need no escaping).
+    public mutating func put(_ text: StaticString) {
+        self.put(contentsOf: UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    /// Puts `string` as a quoted JSON string, escaped as `ByteBuffer.writeJSONString(_:)` says; it
+    /// takes at most `jsonStringBound(string)` bytes.
+    public mutating func putJSONString(_ string: String) {
+        var string = string
+        string.withUTF8 { self.putJSONString(utf8: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Puts UTF-8 bytes as a quoted JSON string; they are not validated.
+    public mutating func putJSONString(utf8 bytes: UnsafeRawBufferPointer) {
+        let firstEscape = JSONEscaping.firstByteNeedingEscape(in: bytes, from: 0)
+        self.put(UInt8(ascii: "\""))
+        if firstEscape == bytes.count {
+            self.put(contentsOf: bytes)
+        } else {
+            self.putEscaped(bytes, firstEscape: firstEscape)
+        }
+        self.put(UInt8(ascii: "\""))
+    }
+
+    /// Puts a signed integer exactly, in decimal.
+    public mutating func putJSONNumber(_ value: Int64) {
+        if value < 0 { self.put(UInt8(ascii: "-")) }
+        self.put(value.magnitude)
+    }
+
+    /// Puts an unsigned integer exactly, in decimal.
+    public mutating func putJSONNumber(_ value: UInt64) {
+        self.put(value)
+    }
+
+    /// Puts a double as the shortest decimal that parses back to the same value; NaN and the
+    /// infinities, which JSON lacks, as `null`.
+    public mutating func putJSONNumber(_ value: Double) {
+        guard value.isFinite else { return self.put("null") }
+        // Swift's description is the shortest round-tripping form and is always valid JSON
+        // (`0.1`, `1e-05`, `1.7976931348623157e+308`).
+        var text = value.description
+        text.withUTF8 { self.put(contentsOf: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Puts a float as the shortest decimal that parses back to the same `Float`; printing it via
+    /// `Double` would show binary noise (`1.100000023841858` for `1.1`).
+    public mutating func putJSONNumber(_ value: Float) {
+        guard value.isFinite else { return self.put("null") }
+        var text = value.description
+        text.withUTF8 { self.put(contentsOf: UnsafeRawBufferPointer($0)) }
     }
 
     /// Puts `value` in decimal, zero-padded to at least `minimumDigits` digits (at most 20 digits).
+    ///
+    /// Two digits at a time from a table, right to left: integers, dates and times are most of a
+    /// row's text, and a division per digit was the largest cost of writing them (measured).
     mutating func put(_ value: UInt64, minimumDigits: Int = 1) {
-        var digitCount = 1
-        var rest = value / 10
-        while rest != 0 {
-            digitCount += 1
-            rest /= 10
-        }
-        digitCount = max(digitCount, minimumDigits)
+        let digitCount = max(Self.decimalDigitCount(value), minimumDigits)
+        precondition(digitCount <= self.base.count &- self.count, "JSON output beyond its reserved capacity")
         var value = value
-        for position in stride(from: self.count + digitCount - 1, through: self.count, by: -1) {
-            self.base[position] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value % 10)
-            value /= 10
+        var position = self.count &+ digitCount
+        let pairs = UnsafeRawBufferPointer(start: Self.digitPairs.utf8Start, count: 200)
+        while value >= 100 {
+            let (quotient, remainder) = value.quotientAndRemainder(dividingBy: 100)
+            position &-= 2
+            self.base[position] = pairs[Int(remainder) &* 2]
+            self.base[position &+ 1] = pairs[Int(remainder) &* 2 &+ 1]
+            value = quotient
         }
-        self.count += digitCount
+        if value >= 10 {
+            position &-= 2
+            self.base[position] = pairs[Int(value) &* 2]
+            self.base[position &+ 1] = pairs[Int(value) &* 2 &+ 1]
+        } else {
+            position &-= 1
+            self.base[position] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value)
+        }
+        while position > self.count {
+            position &-= 1
+            self.base[position] = UInt8(ascii: "0")
+        }
+        self.count &+= digitCount
+    }
+
+    /// `00`, `01`, … `99`. (Literals, not computed: a computed table is initialized lazily and
+    /// checked for that at every use.)
+    private static let digitPairs: StaticString =
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
+
+    /// 10^0 … 10^19.
+    private static let powersOfTen: [UInt64] = [
+        1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000,
+        10_000_000_000, 100_000_000_000, 1_000_000_000_000, 10_000_000_000_000, 100_000_000_000_000,
+        1_000_000_000_000_000, 10_000_000_000_000_000, 100_000_000_000_000_000, 1_000_000_000_000_000_000,
+        10_000_000_000_000_000_000,
+    ]
+
+    /// How many decimal digits `value` has (at least one).
+    static func decimalDigitCount(_ value: UInt64) -> Int {
+        // log10(2) ≈ 1233 / 4096 turns the bit length into the digit count or one less; one
+        // comparison with a power of ten settles it.
+        let estimate = ((64 &- value.leadingZeroBitCount) &* 1233) >> 12
+        return max(estimate &+ (value >= powersOfTen[estimate] ? 1 : 0), 1)
     }
 
     /// Puts `YYYY-MM-DD`, the year zero-padded to four digits.
-    mutating func putCalendarDate(year: Int64, month: UInt8, day: UInt8) {
+    public mutating func putCalendarDate(year: Int64, month: UInt8, day: UInt8) {
         if year < 0 { self.put(UInt8(ascii: "-")) }
         self.put(year.magnitude, minimumDigits: 4)
         self.put(UInt8(ascii: "-"))
@@ -55,7 +176,7 @@ struct RawJSONOutput {
 
     /// Puts `HH:MM:SS`, then `.` and the first `fractionDigits` (at most six) digits of the
     /// microseconds when `fractionDigits` is not zero. Hours take as many digits as they need, at least two.
-    mutating func putClockTime(hours: UInt64, minute: UInt8, second: UInt8, microsecond: UInt32, fractionDigits: UInt8) {
+    public mutating func putClockTime(hours: UInt64, minute: UInt8, second: UInt8, microsecond: UInt32, fractionDigits: UInt8) {
         self.put(hours, minimumDigits: 2)
         self.put(UInt8(ascii: ":"))
         self.put(UInt64(minute), minimumDigits: 2)
@@ -125,12 +246,13 @@ struct RawJSONOutput {
 }
 
 extension ByteBuffer {
-    /// Runs `body` over at least `capacity` writable bytes and commits what it put; `body` must not
-    /// put more than `capacity` bytes.
-    @inline(__always)
-    mutating func writeJSONOutput(capacity: Int, _ body: (inout RawJSONOutput) -> Void) {
+    /// Runs `body` over at least `capacity` writable bytes and commits what it put. Putting more
+    /// than `capacity` bytes stops the program.
+    @inlinable
+    public mutating func writeJSONOutput(capacity: Int, _ body: (inout RawJSONOutput) -> Void) {
         self.writeWithUnsafeMutableBytes(minimumWritableBytes: capacity) { pointer in
-            var output = RawJSONOutput(base: pointer)
+            // Only `capacity` bytes, so an underestimated bound stops here whatever the buffer has spare.
+            var output = RawJSONOutput(base: UnsafeMutableRawBufferPointer(rebasing: pointer[..<capacity]))
             body(&output)
             return output.count
         }

@@ -25,8 +25,17 @@ public enum DocumentVersion {
 
     /// A version from a binlog file name (`mariadb-bin.000042`) and an offset in it.
     public static func file(_ name: String, offset: UInt64) -> UInt64 {
-        let sequence = UInt64(name.split(separator: ".").last.flatMap { UInt64($0) } ?? 0)
-        return sequence << offsetBits | min(offset, (1 << offsetBits) - 1)
+        file(sequence: fileSequence(name), offset: offset)
+    }
+
+    /// A version from a binlog file's sequence number (see `fileSequence(_:)`) and an offset in it.
+    static func file(sequence: UInt64, offset: UInt64) -> UInt64 {
+        sequence << offsetBits | min(offset, (1 << offsetBits) - 1)
+    }
+
+    /// The sequence number of a binlog file name: `mariadb-bin.000042` → 42; 0 when it has none.
+    static func fileSequence(_ name: String) -> UInt64 {
+        name.split(separator: ".").last.flatMap { UInt64($0) } ?? 0
     }
 
     /// The sum over domains of a MariaDB GTID position.

@@ -30,7 +30,8 @@ public struct ChangeAssembler: Sendable {
     private var transactionGTIDSum: UInt64?
     /// Rows events so far in the open transaction.
     private var eventIndex = 0
-    /// Per table id, the names and key of its current layout, shared by all its changes.
+    /// The sequence number of `file` (`mariadb-bin.000042` → 42), for versions without GTIDs.
+    private var fileSequence: UInt64
     private enum State {
         case idle
         /// After a GTID event: a BEGIN follows, or a single statement (DDL) that is its own transaction.
@@ -39,12 +40,32 @@ public struct ChangeAssembler: Sendable {
         case inTransaction
     }
 
-    private var layouts: [UInt64: (table: TableMapEvent, columns: ColumnLayout, key: [Int]?)] = [:]
+    /// Per table id, its current TABLE_MAP and the layout all its changes share.
+    private var layouts: [UInt64: KnownTable] = [:]
+    /// The file and GTID the changes of the open transaction share; made anew when either changes.
+    private var origin: ChangePosition.Origin?
+
+    /// A class, so that looking a table up for every rows event retains one reference rather than
+    /// each array and string of the TABLE_MAP (measured: retains and releases were the largest cost
+    /// of assembling changes).
+    private final class KnownTable: Sendable {
+        let event: TableMapEvent
+        let layout: TableLayout
+
+        init(_ table: TableMapEvent) {
+            event = table
+            let columns = table.columns.allSatisfy { $0.name != nil }
+                ? ColumnLayout(table.columns.map { $0.name ?? "" }, descriptors: table.columns)
+                : ColumnLayout(unknownCount: table.columns.count, descriptors: table.columns)
+            layout = TableLayout(database: table.database, table: table.table, columns: columns, keyColumns: table.primaryKey?.map(\.column))
+        }
+    }
 
     /// - Parameters:
     ///   - start: the position reading starts from; its GTID set, when given, seeds the GTID state.
     public init(start: ReplicationPosition, isMariaDB: Bool, maxBufferedChanges: Int = 10_000) {
         self.file = start.file
+        self.fileSequence = DocumentVersion.fileSequence(start.file)
         self.committed = start
         self.maxBufferedChanges = maxBufferedChanges
         if let set = start.gtidSet {
@@ -63,7 +84,7 @@ public struct ChangeAssembler: Sendable {
     public mutating func consume(_ event: BinlogEvent, header: BinlogEventHeader) -> ChangeChunk? {
         switch event {
         case let .rotate(rotate):
-            file = rotate.nextFile
+            setFile(rotate.nextFile)
             if state == .idle {
                 committed.file = rotate.nextFile
                 committed.offset = rotate.position
@@ -94,23 +115,19 @@ public struct ChangeAssembler: Sendable {
         case .xid:
             return commit(header: header)
         case let .tableMap(table):
-            if let layout = layouts[table.tableID], layout.table == table { return nil }
-            let names = table.columns.allSatisfy { $0.name != nil }
-                ? ColumnLayout(table.columns.map { $0.name ?? "" }, descriptors: table.columns)
-                : ColumnLayout(unknownCount: table.columns.count, descriptors: table.columns)
-            layouts[table.tableID] = (table, names, table.primaryKey?.map(\.column))
+            if let known = layouts[table.tableID], known.event == table { return nil }
+            layouts[table.tableID] = KnownTable(table)
             return nil
         case let .rows(rows):
             append(rows, header: header)
             if pending.count >= maxBufferedChanges {
-                defer { pending.removeAll(keepingCapacity: true) }
-                return ChangeChunk(changes: pending, commit: nil)
+                return ChangeChunk(changes: takePending(), commit: nil)
             }
             return nil
         case let .heartbeat(heartbeat):
             if state == .idle, heartbeat.position > 0 {
                 // Heartbeats carry the end of the binlog: progress past events that were filtered out.
-                file = heartbeat.logFile
+                setFile(heartbeat.logFile)
                 committed.file = heartbeat.logFile
                 committed.offset = max(heartbeat.position, committed.offset)
             }
@@ -130,7 +147,7 @@ public struct ChangeAssembler: Sendable {
         case "COMMIT":
             return commit(header: header)
         case "ROLLBACK":
-            pending.removeAll(keepingCapacity: true)
+            pending.removeAll()
             return commit(header: header)
         default:
             // A statement outside BEGIN…COMMIT (DDL) is its own transaction.
@@ -157,14 +174,28 @@ public struct ChangeAssembler: Sendable {
         transactionGTIDSum = nil
         pendingMariaGTID = nil
         pendingMySQLGTID = nil
-        defer { pending.removeAll(keepingCapacity: true) }
-        return ChangeChunk(changes: pending, commit: committed)
+        return ChangeChunk(changes: takePending(), commit: committed)
+    }
+
+    /// The changes held so far, for a chunk. The chunk takes the array's storage, so the next changes
+    /// start a new one, sized like this one (transactions of a workload tend to be alike).
+    private mutating func takePending() -> [RowChange] {
+        let changes = pending
+        pending = []
+        pending.reserveCapacity(changes.count)
+        return changes
+    }
+
+    private mutating func setFile(_ name: String) {
+        file = name
+        fileSequence = DocumentVersion.fileSequence(name)
     }
 
     private mutating func append(_ rows: RowsEvent, header: BinlogEventHeader) {
-        let layout = layouts[rows.table.tableID]
-        let columns = layout?.columns ?? ColumnLayout(unknownCount: rows.table.columns.count)
-        let key = layout?.key
+        let layout = layouts[rows.table.tableID]?.layout ?? TableLayout(
+            database: rows.table.database, table: rows.table.table,
+            columns: ColumnLayout(unknownCount: rows.table.columns.count), keyColumns: nil
+        )
         let operation: RowChange.Operation = switch rows.kind {
         case .insert: .insert
         case .update: .update
@@ -172,25 +203,25 @@ public struct ChangeAssembler: Sendable {
         }
         let offset = header.nextPosition > header.eventSize ? UInt64(header.nextPosition - header.eventSize) : committed.offset
         eventIndex += 1
+        let origin: ChangePosition.Origin
+        if let shared = self.origin, shared.file == file, shared.gtid == transactionGTID {
+            origin = shared
+        } else {
+            origin = ChangePosition.Origin(file: file, gtid: transactionGTID)
+            self.origin = origin
+        }
         let position = ChangePosition(
-            file: file,
+            origin: origin,
             offset: offset,
-            gtid: transactionGTID,
             version: transactionGTIDSum.map { DocumentVersion.gtid(sum: $0, eventIndex: eventIndex) }
-                ?? DocumentVersion.file(file, offset: offset)
+                ?? DocumentVersion.file(sequence: fileSequence, offset: offset)
         )
-        pending.reserveCapacity(pending.count + rows.rows.count)
+        // No exact reserveCapacity here: a transaction of many rows events would reallocate the
+        // array at each of them; appending grows it geometrically.
         for row in rows.rows {
             pending.append(RowChange(
-                operation: operation,
-                database: rows.table.database,
-                table: rows.table.table,
-                columns: columns,
-                keyColumns: key,
-                before: row.before,
-                after: row.after,
-                position: position,
-                timestamp: header.timestamp
+                operation: operation, layout: layout, before: row.before, after: row.after,
+                position: position, timestamp: header.timestamp
             ))
         }
     }
