@@ -65,6 +65,6 @@ public struct BinlogFileReader: Sendable {
             window = ByteBuffer()  // give back what an outsized event took
         }
         window.clear(minimumCapacity: count)
-        bytes.withUnsafeReadableBytes { window.writeBytes(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
+        bytes.withUnsafeReadableBytes { _ = window.writeBytes(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
     }
 }
