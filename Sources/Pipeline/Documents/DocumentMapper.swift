@@ -79,22 +79,40 @@ struct DocumentMapper {
 
     private func index(_ change: RowChange, plan: Plan, idColumns: [Int], version: UInt64) throws(Unmappable) -> DocumentWrite {
         guard let after = change.after else { throw Unmappable(description: "an \(change.operation) without an after image") }
-        var source = ByteBuffer()
-        source.reserveCapacity(256)
-        source.writeInteger(UInt8(ascii: "{"))
-        for (position, field) in plan.fields.enumerated() {
+        // Every field present, and the size of the whole document bounded, so that it can be put in
+        // one buffer access (the hot path); JSON documents and geometries have no bound.
+        var bound: Int? = 2
+        for field in plan.fields {
             guard field.column < after.count, let value = after[field.column] else {
                 throw Unmappable(
                     description: "the row image lacks column \(change.columns[field.column]) (binlog_row_image is not FULL); "
                         + "set binlog_row_image=FULL on the source"
                 )
             }
-            if position > 0 { source.writeInteger(UInt8(ascii: ",")) }
-            source.writeJSONString(field.name)
-            source.writeInteger(UInt8(ascii: ":"))
-            value.writeJSON(into: &source)
+            bound = bound.flatMap { total in value.jsonSizeBound.map { total + $0 + RawJSONOutput.jsonStringBound(field.name) + 2 } }
         }
-        source.writeInteger(UInt8(ascii: "}"))
+        var source = ByteBuffer()
+        if let bound {
+            source.writeJSONOutput(capacity: bound) { output in
+                output.put(UInt8(ascii: "{"))
+                for (position, field) in plan.fields.enumerated() {
+                    if position > 0 { output.put(UInt8(ascii: ",")) }
+                    output.putJSONString(field.name)
+                    output.put(UInt8(ascii: ":"))
+                    after[field.column]?.putJSON(into: &output)
+                }
+                output.put(UInt8(ascii: "}"))
+            }
+        } else {
+            source.writeInteger(UInt8(ascii: "{"))
+            for (position, field) in plan.fields.enumerated() {
+                if position > 0 { source.writeInteger(UInt8(ascii: ",")) }
+                source.writeJSONString(field.name)
+                source.writeInteger(UInt8(ascii: ":"))
+                after[field.column]?.writeJSON(into: &source)
+            }
+            source.writeInteger(UInt8(ascii: "}"))
+        }
         let id = try Self.id(after, columns: idColumns, change: change)
         return DocumentWrite(index: plan.index, id: id, version: version, source: source, change: change)
     }
