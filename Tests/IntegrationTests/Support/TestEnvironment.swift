@@ -26,10 +26,9 @@ enum TestEnvironment {
     static func connect(_ text: String, tls: MySQLConnectionConfiguration.TLSMode = .preferred) async throws -> MySQLConnection {
         let url = try url(text)
         do {
-            return try await MySQLConnection.connect(
-                MySQLConnectionConfiguration(host: url.host, port: url.port, username: url.user, password: url.password, tls: tls),
-                logger: logger
-            )
+            var configuration = url.connectionConfiguration
+            configuration.tls = tls
+            return try await MySQLConnection.connect(configuration, logger: logger)
         } catch {
             throw ServiceMissing(url: url, error: error)
         }
