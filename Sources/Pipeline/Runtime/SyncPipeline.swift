@@ -45,7 +45,7 @@ public struct SyncPipeline: Service {
     private func run(store: any PositionStore, saved: SavedPosition?, client: ElasticsearchClient) async throws {
         let server = try await client.info()
         let bulk = configuration.elasticsearch.bulk
-        let queue = WriteQueue(maxBytes: bulk.maxBytesInFlight)
+        let queue = WriteQueue(maxBytes: bulk.maxBytesInFlight, linger: bulk.linger)
         let writer = BulkWriter(client: client, logger: logger)
         let deadLetters = DeadLetterFile(path: configuration.elasticsearch.deadLetterPath)
         // Refuse a selected table without a key before anything is written.

@@ -15,7 +15,11 @@ actor WriteQueue {
     }
 
     private let maxBytes: Int
-    private var waiting: [(sequence: UInt64, write: DocumentWrite)] = []
+    /// How long a partly filled batch waits for more writes before it is sent.
+    private let linger: Duration
+    private var waiting: [(sequence: UInt64, write: DocumentWrite, arrived: ContinuousClock.Instant)] = []
+    /// Bytes of the writes waiting (not yet in a batch).
+    private var waitingBytes = 0
     private var waitingHead = 0
     private var nextSequence: UInt64 = 0
     private var bytes = 0
@@ -30,8 +34,9 @@ actor WriteQueue {
     private var spaceWaiters: [CheckedContinuation<Void, Never>] = []
     private var workWaiters: [CheckedContinuation<Void, Never>] = []
 
-    init(maxBytes: Int) {
+    init(maxBytes: Int, linger: Duration = .zero) {
         self.maxBytes = maxBytes
+        self.linger = linger
     }
 
     /// Adds a transaction's (or a chunk's) writes, and its commit position if it ends one.
@@ -40,10 +45,12 @@ actor WriteQueue {
             await withCheckedContinuation { spaceWaiters.append($0) }
         }
         guard !closed else { return }
+        let now = ContinuousClock.now
         for write in writes {
-            waiting.append((nextSequence, write))
+            waiting.append((nextSequence, write, now))
             nextSequence += 1
             bytes += write.byteCount
+            waitingBytes += write.byteCount
         }
         if let commit { commits.append((nextSequence, commit)) }
         advanceDurable()
@@ -62,6 +69,7 @@ actor WriteQueue {
         closed = true
         waiting.removeAll()
         waitingHead = 0
+        waitingBytes = 0
         commits.removeAll()
         for waiter in spaceWaiters { waiter.resume() }
         spaceWaiters.removeAll()
@@ -71,8 +79,17 @@ actor WriteQueue {
     /// The next batch to send, waiting until there is one; nil when closed and drained.
     func next(maxDocuments: Int, maxBytes batchBytes: Int) async -> Batch? {
         while true {
-            if let batch = cutBatch(maxDocuments: maxDocuments, maxBytes: batchBytes) { return batch }
-            if closed, waitingHead == waiting.count { return nil }
+            if let due = lingerDeadline(maxDocuments: maxDocuments, maxBytes: batchBytes) {
+                // Too little for a full batch, and the oldest write has not waited its linger yet.
+                Task { [weak self] in
+                    try? await Task.sleep(until: due)
+                    await self?.wakeWorkers()
+                }
+            } else if let batch = cutBatch(maxDocuments: maxDocuments, maxBytes: batchBytes) {
+                return batch
+            } else if closed, waitingHead == waiting.count {
+                return nil
+            }
             await withCheckedContinuation { workWaiters.append($0) }
         }
     }
@@ -94,6 +111,15 @@ actor WriteQueue {
     /// Closed, and nothing is waiting or in flight.
     var isFinished: Bool { closed && waitingHead == waiting.count && inFlight.isEmpty }
 
+    /// When a partly filled batch may go, if that is still to come; nil when a batch may be cut now.
+    private func lingerDeadline(maxDocuments: Int, maxBytes batchBytes: Int) -> ContinuousClock.Instant? {
+        guard linger > .zero, !closed, waitingHead < waiting.count,
+              waiting.count - waitingHead < maxDocuments, waitingBytes < batchBytes
+        else { return nil }
+        let due = waiting[waitingHead].arrived.advanced(by: linger)
+        return due > ContinuousClock.now ? due : nil
+    }
+
     private func cutBatch(maxDocuments: Int, maxBytes batchBytes: Int) -> Batch? {
         var writes: [DocumentWrite] = []
         var size = 0
@@ -106,6 +132,7 @@ actor WriteQueue {
             writes.append(write)
             batchDocuments.insert(write.key)
             size += write.byteCount
+            waitingBytes -= write.byteCount
             waitingHead += 1
         }
         guard let first, !writes.isEmpty else { return nil }
