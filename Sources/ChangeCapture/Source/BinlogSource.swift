@@ -197,11 +197,11 @@ final class ChangeReader {
         let dumpStart: BinlogDumpRequest.Start
         if let committed = assembler?.committed ?? start {
             position = committed
-            dumpStart = try self.dumpStart(for: committed, settings: settings)
+            dumpStart = try self.dumpStart(for: committed)
         } else {
             position = try await PositionResolver(url: configuration.url, logger: logger).resolve(configuration.start, on: connection)
             if case .gtid = configuration.start { resumeByGTID = true }
-            dumpStart = try self.dumpStart(for: position, settings: settings)
+            dumpStart = try self.dumpStart(for: position)
             start = position
         }
         let request = BinlogDumpRequest(
@@ -257,7 +257,7 @@ final class ChangeReader {
 
     /// Where to resume: by GTID when reading started from one (it survives a switch of server),
     /// else by file and offset.
-    private func dumpStart(for position: ReplicationPosition, settings: ServerSettings) throws -> BinlogDumpRequest.Start {
+    private func dumpStart(for position: ReplicationPosition) throws -> BinlogDumpRequest.Start {
         guard resumeByGTID, let set = position.gtidSet else {
             return .filePosition(file: position.file, position: position.offset)
         }

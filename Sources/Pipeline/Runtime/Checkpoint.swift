@@ -10,12 +10,12 @@ struct Checkpoint: Sendable, Equatable {
     /// While an initial snapshot runs: how far it got.
     var snapshot: SnapshotProgress? = nil
 
-    func saved(serverID: UInt32?) -> SavedPosition {
+    /// What the position store keeps for it.
+    var saved: SavedPosition {
         SavedPosition(
             file: position.file,
             offset: position.offset,
             gtidSet: position.gtidSet,
-            serverID: serverID,
             timestamp: UInt64(timestamp),
             snapshot: snapshot
         )

@@ -145,7 +145,7 @@ public struct SyncPipeline: Service {
         var last = saved.map { Checkpoint(position: ReplicationPosition($0), timestamp: UInt32(clamping: $0.timestamp)) }
         func save() async throws {
             guard let checkpoint = await queue.checkpoint, checkpoint != last else { return }
-            try await store.save(checkpoint.saved(serverID: nil))
+            try await store.save(checkpoint.saved)
             last = checkpoint
         }
         while await !queue.isFinished, !Task.isCancelled {

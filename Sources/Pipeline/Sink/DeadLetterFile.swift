@@ -8,7 +8,6 @@ import NIOCore
 /// Without a configured file, a refused change stops the pipeline instead: nothing is skipped silently.
 actor DeadLetterFile {
     let path: String?
-    private(set) var count = 0
 
     init(path: String?) {
         self.path = path
@@ -21,7 +20,6 @@ actor DeadLetterFile {
                     + "Fix the index mapping, or set sink.elasticsearch.dead_letter to park such changes in a file and go on"
             )
         }
-        count += 1
         var line = ByteBuffer()
         line.writeStaticString(#"{"index":"#)
         line.writeJSONString(index)
