@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "Elasticsearch", targets: ["Elasticsearch"]),
         .library(name: "Positions", targets: ["Positions"]),
         .library(name: "Pipeline", targets: ["Pipeline"]),
+        .library(name: "Kafka", targets: ["Kafka"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -27,6 +28,19 @@ let package = Package(
     targets: [
         // Debian's libzstd, for MySQL 8 TRANSACTION_PAYLOAD events.
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        // Debian's librdkafka, with its mock cluster, for the Kafka transport.
+        .systemLibrary(name: "CRdKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
+        // Kafka: an idempotent producer with delivery reports, a consumer group with manual commits,
+        // and librdkafka's mock cluster for tests and benchmarks.
+        .target(
+            name: "Kafka",
+            dependencies: [
+                "CRdKafka",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Bytes in, values out: binlog events and column values. No I/O.
         .target(
             name: "Binlog",
@@ -80,6 +94,7 @@ let package = Package(
                 "Binlog",
                 "ChangeCapture",
                 "Elasticsearch",
+                "Kafka",
                 "MySQLProtocol",
                 "Positions",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -93,6 +108,7 @@ let package = Package(
             dependencies: [
                 "Binlog",
                 "ChangeCapture",
+                "Kafka",
                 "Pipeline",
                 "Positions",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -119,6 +135,7 @@ let package = Package(
         .testTarget(name: "ElasticsearchTests", dependencies: ["Elasticsearch"]),
         .testTarget(name: "PositionsTests", dependencies: ["Positions"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline"]),
+        .testTarget(name: "KafkaTests", dependencies: ["Kafka", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
@@ -126,6 +143,7 @@ let package = Package(
                 "MySQLProtocol",
                 "Binlog",
                 "Elasticsearch",
+                "Kafka",
                 "Pipeline",
                 "Positions",
                 .product(name: "NIOCore", package: "swift-nio"),

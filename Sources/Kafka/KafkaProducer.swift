@@ -1,0 +1,130 @@
+import CRdKafka
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+
+/// A librdkafka producer with delivery reports: each message's completion runs once the broker
+/// acknowledged it, or once librdkafka gave up on it.
+///
+/// Defaults, which the caller's properties override: an idempotent producer
+/// (`enable.idempotence=true`, so retries neither duplicate nor reorder), and the `murmur2_random`
+/// partitioner, which places keys as the Java client does. A dedicated thread serves the delivery
+/// reports; completions run on it and must be quick.
+public final class KafkaProducer: Sendable {
+    /// What the producer sets unless told otherwise.
+    public static let defaults: [String: String] = [
+        "enable.idempotence": "true",
+        "partitioner": "murmur2_random",
+        "linger.ms": "5",
+        "compression.codec": "lz4",
+    ]
+
+    private let handle: KafkaHandle
+    private let poller: PollThread
+
+    /// - Parameter properties: librdkafka properties; `bootstrap.servers` at least.
+    public init(properties: KafkaProperties, logger: Logger) throws(KafkaError) {
+        let configuration = try properties.withDefaults(Self.defaults).makeConfiguration()
+        rd_kafka_conf_set_dr_msg_cb(configuration) { _, message, _ in
+            guard let message, let ticket = message.pointee._private else { return }
+            let completion = Unmanaged<DeliveryTicket>.fromOpaque(ticket).takeRetainedValue()
+            let error = message.pointee.err
+            if error == RD_KAFKA_RESP_ERR_NO_ERROR {
+                let topic = String(cString: rd_kafka_topic_name(message.pointee.rkt))
+                completion.complete(.success(KafkaDelivery(topic: topic, partition: message.pointee.partition, offset: message.pointee.offset)))
+            } else {
+                completion.complete(.failure(KafkaError("Kafka did not take a message", error: error)))
+            }
+        }
+        handle = try KafkaHandle(kind: RD_KAFKA_PRODUCER, configuration: configuration, callbacks: HandleCallbacks(logger: logger))
+        poller = PollThread(name: "sluice-kafka-producer", handle: handle)
+    }
+
+    /// Queues `message`; `onDelivery` runs (on the poll thread) when the broker acknowledged it or
+    /// librdkafka gave up. While librdkafka's queue is full this waits for deliveries to make room.
+    public func produce(_ message: KafkaOutgoingMessage, onDelivery: @escaping @Sendable (Result<KafkaDelivery, KafkaError>) -> Void) async throws {
+        let ticket = Unmanaged.passRetained(DeliveryTicket(onDelivery)).toOpaque()
+        while true {
+            let error = enqueue(message, ticket: ticket)
+            if error == RD_KAFKA_RESP_ERR_NO_ERROR { return }
+            guard error == RD_KAFKA_RESP_ERR__QUEUE_FULL else {
+                Unmanaged<DeliveryTicket>.fromOpaque(ticket).release()
+                throw KafkaError("cannot produce to \(message.topic)", error: error)
+            }
+            // Room comes as the poll thread serves delivery reports.
+            try await Task.sleep(for: .milliseconds(1))
+        }
+    }
+
+    /// Produces `message` and returns once the broker acknowledged it.
+    public func send(_ message: KafkaOutgoingMessage) async throws -> KafkaDelivery {
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<KafkaDelivery, any Error>, Never>) in
+            Task {
+                do {
+                    try await produce(message) { continuation.resume(returning: $0.mapError { $0 }) }
+                } catch {
+                    continuation.resume(returning: .failure(error))
+                }
+            }
+        }
+        return try result.get()
+    }
+
+    /// Waits up to `timeout` for every queued message to be delivered or to fail; true when none is left.
+    public func flush(timeout: Duration) -> Bool {
+        rd_kafka_flush(handle.pointer, Int32(clamping: timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000))
+            == RD_KAFKA_RESP_ERR_NO_ERROR
+    }
+
+    /// Messages queued or in flight, not yet reported.
+    public var outstanding: Int { Int(rd_kafka_outq_len(handle.pointer)) }
+
+    /// librdkafka's fatal error, if the idempotent producer hit one: nothing more can be produced.
+    public var fatalError: KafkaError? { handle.fatalError }
+
+    /// Flushes for up to `timeout`, fails what is left (their completions run with an error), and
+    /// releases the producer.
+    public func close(timeout: Duration = .seconds(10)) {
+        _ = flush(timeout: timeout)
+        rd_kafka_purge(handle.pointer, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
+        _ = flush(timeout: .milliseconds(100))
+        poller.stop()
+        handle.destroy()
+    }
+
+    private func enqueue(_ message: KafkaOutgoingMessage, ticket: UnsafeMutableRawPointer) -> rd_kafka_resp_err_t {
+        var headers: OpaquePointer?
+        if !message.headers.isEmpty {
+            headers = rd_kafka_headers_new(message.headers.count)
+            for header in message.headers {
+                _ = header.value.withUnsafeBytes { rd_kafka_header_add(headers, header.name, -1, $0.baseAddress, $0.count) }
+            }
+        }
+        let error = message.value.withUnsafeReadableBytes { value in
+            withKey(message.key) { key in
+                sluice_rd_kafka_produce(
+                    handle.pointer, message.topic, message.partition ?? RD_KAFKA_PARTITION_UA,
+                    key?.baseAddress, key?.count ?? 0, value.baseAddress, value.count, headers, ticket
+                )
+            }
+        }
+        // On success librdkafka owns the headers.
+        if error != RD_KAFKA_RESP_ERR_NO_ERROR, let headers { rd_kafka_headers_destroy(headers) }
+        return error
+    }
+
+    private func withKey<R>(_ key: [UInt8]?, _ body: (UnsafeRawBufferPointer?) -> R) -> R {
+        guard let key else { return body(nil) }
+        return key.withUnsafeBytes { body($0) }
+    }
+}
+
+/// One message's completion, handed to librdkafka as the message's opaque pointer.
+final class DeliveryTicket: Sendable {
+    let complete: @Sendable (Result<KafkaDelivery, KafkaError>) -> Void
+
+    init(_ complete: @escaping @Sendable (Result<KafkaDelivery, KafkaError>) -> Void) {
+        self.complete = complete
+    }
+}
