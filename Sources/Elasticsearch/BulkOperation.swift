@@ -4,6 +4,9 @@ import NIOCore
 /// One write in a `_bulk` request, applied with `version_type=external`: Elasticsearch keeps it
 /// only if `version` is higher than the document's current version (or tombstone's, for a
 /// recently deleted document).
+///
+/// Version 0 (which no change of the source history gets) writes without a version: the last
+/// write wins. `sluice apply` uses it for messages that carry no version, such as canal's.
 public enum BulkOperation: Sendable, Equatable {
     /// Creates or replaces a document. `source` is a complete JSON object, rendered by the caller.
     case index(index: String, id: String, version: UInt64, source: ByteBuffer)
@@ -68,9 +71,13 @@ public enum BulkOperation: Sendable, Equatable {
         buffer.writeJSONString(index)
         buffer.writeStaticString(#","_id":"#)
         buffer.writeJSONString(id)
-        buffer.writeStaticString(#","version":"#)
-        buffer.writeJSONNumber(version)
-        buffer.writeStaticString(#","version_type":"external"}}"#)
+        if version == 0 {
+            buffer.writeStaticString("}}")
+        } else {
+            buffer.writeStaticString(#","version":"#)
+            buffer.writeJSONNumber(version)
+            buffer.writeStaticString(#","version_type":"external"}}"#)
+        }
         buffer.writeInteger(UInt8(ascii: "\n"))
     }
 

@@ -19,6 +19,9 @@ extension SluiceConfiguration {
             "snapshot.chunk_size: \(snapshot.chunkSize)",
             "admin.listen: \(admin.host.contains(":") ? "[\(admin.host)]" : admin.host):\(admin.port)",
         ]
+        if let kafka {
+            lines.append("kafka: topic \(kafka.topic), format \(kafka.format.rawValue), group \(kafka.group), properties {\(kafka.redacted)}")
+        }
         for (index, rule) in rules.enumerated() {
             var parts = ["\(rule.database).\(rule.table) -> index \(rule.index)"]
             parts.append("id \(rule.idColumns.map(Self.list) ?? "primary key")")

@@ -16,6 +16,8 @@ public struct SluiceConfiguration: Sendable, CustomStringConvertible {
     public var positions: PositionsSettings
     public var snapshot: SnapshotSettings
     public var admin: AdminSettings
+    /// The Kafka transport for `sluice capture` and `sluice apply`; nil when the file has no `kafka`.
+    public var kafka: KafkaSettings?
     /// The per-table rules, in file order. Fixed at load, so that `rule(for:table:)` agrees with it.
     public let rules: [TableRule]
     private let rulesByTable: [String: [String: TableRule]]
@@ -69,7 +71,7 @@ public struct SluiceConfiguration: Sendable, CustomStringConvertible {
         return try SluiceConfiguration(root)
     }
 
-    private static let keys = ["source", "sink", "positions", "start", "snapshot", "admin", "rules"]
+    private static let keys = ["source", "sink", "positions", "start", "snapshot", "admin", "kafka", "rules"]
 
     private init(_ root: ConfigurationMapping) throws(ConfigurationError) {
         let start = try root.value("start", StartMode.init(parsing:)) ?? .snapshot
@@ -79,6 +81,7 @@ public struct SluiceConfiguration: Sendable, CustomStringConvertible {
         positions = try PositionsSettings(root.mapping("positions", keys: PositionsSettings.keys))
         snapshot = try SnapshotSettings(root.mapping("snapshot", keys: SnapshotSettings.keys))
         admin = try AdminSettings(root.mapping("admin", keys: AdminSettings.keys))
+        kafka = try KafkaSettings(root.mapping("kafka", keys: KafkaSettings.keys), present: root.contains("kafka"))
         var rules: [TableRule] = []
         var rulesByTable: [String: [String: TableRule]] = [:]
         for mapping in try root.mappings("rules", keys: TableRule.keys) {
