@@ -18,7 +18,7 @@ import Testing
     }
 
     @Test func aDocumentInFlightHoldsBackItsNextWriteAndEverythingAfter() async {
-        let queue = WriteQueue(maxBytes: 1 << 20)
+        let queue = WriteQueue<Checkpoint>(maxBytes: 1 << 20)
         await queue.push([write("a"), write("b")], commit: commit(100))
         await queue.push([write("a", version: 2), write("c")], commit: commit(200))
         let first = await queue.next(maxDocuments: 2, maxBytes: 1 << 20)
@@ -32,7 +32,7 @@ import Testing
     }
 
     @Test func theCheckpointWaitsForEveryEarlierBatch() async {
-        let queue = WriteQueue(maxBytes: 1 << 20)
+        let queue = WriteQueue<Checkpoint>(maxBytes: 1 << 20)
         await queue.push([write("a")], commit: commit(100))
         await queue.push([write("b")], commit: commit(200))
         let first = await queue.next(maxDocuments: 1, maxBytes: 1 << 20)
@@ -47,7 +47,7 @@ import Testing
     }
 
     @Test func aCommitWithoutWritesIsDurableAtOnce() async {
-        let queue = WriteQueue(maxBytes: 1 << 20)
+        let queue = WriteQueue<Checkpoint>(maxBytes: 1 << 20)
         await queue.push([], commit: commit(300))
         #expect(await queue.checkpoint == commit(300))
     }

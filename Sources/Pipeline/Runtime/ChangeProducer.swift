@@ -6,18 +6,21 @@ import NIOCore
 
 /// The reading side of the pipeline: row changes to coalesced document writes on the queue, with
 /// each index created (with mappings from the column types) before its first write.
-struct ChangeProducer {
+///
+/// `Mark` is the queue's commit mark: a binlog `Checkpoint` for `sluice run`, consumer offsets
+/// for `sluice apply`.
+struct ChangeProducer<Mark: Sendable> {
     let configuration: SluiceConfiguration
     let client: ElasticsearchClient
     let server: ServerInfo
-    let queue: WriteQueue
+    let queue: WriteQueue<Mark>
     let deadLetters: DeadLetterFile
     let logger: Logger
     private var mapper: DocumentMapper
     private var ensuredIndexes: Set<String> = []
 
     init(
-        configuration: SluiceConfiguration, client: ElasticsearchClient, server: ServerInfo, queue: WriteQueue,
+        configuration: SluiceConfiguration, client: ElasticsearchClient, server: ServerInfo, queue: WriteQueue<Mark>,
         deadLetters: DeadLetterFile, logger: Logger
     ) {
         self.configuration = configuration
@@ -29,19 +32,9 @@ struct ChangeProducer {
         self.mapper = DocumentMapper(rules: configuration.rules)
     }
 
-    /// Streams the binlog from `resume` (a saved position) or else from the configured start,
-    /// until the source fails or the task is cancelled.
-    mutating func stream(from start: StartPosition, resume: ReplicationPosition?) async throws {
-        let source = BinlogSource(configuration: configuration.source.binlogSource(startingAt: start), logger: logger)
-        for try await chunk in source.changes(from: resume) {
-            try await enqueue(chunk.changes, commit: chunk.commit.map {
-                Checkpoint(position: $0, timestamp: chunk.changes.last?.timestamp ?? 0)
-            })
-        }
-    }
-
-    /// Maps changes to writes, keeps the last write of each document, and queues them.
-    mutating func enqueue(_ changes: [RowChange], commit: Checkpoint?) async throws {
+    /// The changes' writes, in order, each index ensured first; changes that cannot become
+    /// documents go to the dead-letter file.
+    mutating func writes(for changes: [RowChange]) async throws -> [DocumentWrite] {
         var writes: [DocumentWrite] = []
         writes.reserveCapacity(changes.count)
         for change in changes {
@@ -53,20 +46,7 @@ struct ChangeProducer {
                 try await deadLetters.append(change, index: "", id: "", status: 0, type: "unmappable", reason: error.description)
             }
         }
-        await queue.push(Self.lastWritePerDocument(writes), commit: commit)
-    }
-
-    /// One write per document (the last), in the order of those last writes: a transaction gives
-    /// each document at most one write, as its version allows only one.
-    static func lastWritePerDocument(_ writes: [DocumentWrite]) -> [DocumentWrite] {
-        guard writes.count > 1 else { return writes }
-        var seen = Set<DocumentKey>(minimumCapacity: writes.count)
-        var kept: [DocumentWrite] = []
-        kept.reserveCapacity(writes.count)
-        for write in writes.reversed() where seen.insert(write.key).inserted {
-            kept.append(write)
-        }
-        return kept.reversed()
+        return writes
     }
 
     /// Creates the change's index with mappings from its column types, unless it or a matching
@@ -81,5 +61,36 @@ struct ChangeProducer {
         let created = try await client.ensureIndex(plan.index, mappings: IndexMapping(columns: columns, server: server).json)
         if created { logger.info("created index", metadata: ["index": "\(plan.index)", "table": "\(change.database).\(change.table)"]) }
         ensuredIndexes.insert(plan.index)
+    }
+}
+
+extension ChangeProducer where Mark == Checkpoint {
+    /// Streams the binlog from `resume` (a saved position) or else from the configured start,
+    /// until the source fails or the task is cancelled.
+    mutating func stream(from start: StartPosition, resume: ReplicationPosition?) async throws {
+        let source = BinlogSource(configuration: configuration.source.binlogSource(startingAt: start), logger: logger)
+        for try await chunk in source.changes(from: resume) {
+            try await enqueue(chunk.changes, commit: chunk.commit.map {
+                Checkpoint(position: $0, timestamp: chunk.changes.last?.timestamp ?? 0)
+            })
+        }
+    }
+
+    /// Maps changes to writes, keeps the last write of each document, and queues them.
+    mutating func enqueue(_ changes: [RowChange], commit: Checkpoint?) async throws {
+        await queue.push(Self.lastWritePerDocument(try await writes(for: changes)), commit: commit)
+    }
+
+    /// One write per document (the last), in the order of those last writes: a transaction gives
+    /// each document at most one write, as its version allows only one.
+    static func lastWritePerDocument(_ writes: [DocumentWrite]) -> [DocumentWrite] {
+        guard writes.count > 1 else { return writes }
+        var seen = Set<DocumentKey>(minimumCapacity: writes.count)
+        var kept: [DocumentWrite] = []
+        kept.reserveCapacity(writes.count)
+        for write in writes.reversed() where seen.insert(write.key).inserted {
+            kept.append(write)
+        }
+        return kept.reversed()
     }
 }

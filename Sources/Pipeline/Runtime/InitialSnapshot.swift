@@ -50,7 +50,7 @@ struct InitialSnapshot {
 
     /// Copies what `progress` has left, pushing each chunk through `producer` with a checkpoint that
     /// records the progress once the chunk is acknowledged. Returns the binlog position to stream from.
-    func copy(_ progress: SnapshotProgress, on connection: MySQLConnection, into producer: inout ChangeProducer) async throws -> ReplicationPosition {
+    func copy(_ progress: SnapshotProgress, on connection: MySQLConnection, into producer: inout ChangeProducer<Checkpoint>) async throws -> ReplicationPosition {
         var progress = progress
         let position = ReplicationPosition(file: progress.binlogFile, offset: progress.binlogOffset, gtidSet: progress.gtidSet)
         let version = DocumentVersion.snapshot(at: position, isMariaDB: connection.isMariaDB)

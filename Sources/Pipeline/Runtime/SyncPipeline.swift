@@ -45,7 +45,7 @@ public struct SyncPipeline: Service {
     private func run(store: any PositionStore, saved: SavedPosition?, client: ElasticsearchClient) async throws {
         let server = try await client.info()
         let bulk = configuration.elasticsearch.bulk
-        let queue = WriteQueue(maxBytes: bulk.maxBytesInFlight, linger: bulk.linger)
+        let queue = WriteQueue<Checkpoint>(maxBytes: bulk.maxBytesInFlight, linger: bulk.linger)
         let writer = BulkWriter(client: client, logger: logger)
         let deadLetters = DeadLetterFile(path: configuration.elasticsearch.deadLetterPath)
         // Refuse a selected table without a key before anything is written.
@@ -73,10 +73,7 @@ public struct SyncPipeline: Service {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<max(bulk.concurrency, 1) {
                     group.addTask {
-                        while let batch = await queue.next(maxDocuments: bulk.maxDocuments, maxBytes: bulk.maxBytes) {
-                            try await send(batch, writer: writer, deadLetters: deadLetters)
-                            await queue.complete(batch)
-                        }
+                        try await queue.sendBatches(settings: bulk, writer: writer, deadLetters: deadLetters, logger: logger)
                     }
                 }
                 group.addTask {
@@ -110,7 +107,7 @@ public struct SyncPipeline: Service {
     }
 
     /// Takes (or resumes) the initial snapshot; returns the binlog position to stream from.
-    private func snapshot(saved: SavedPosition?, store: any PositionStore, producer: inout ChangeProducer) async throws -> ReplicationPosition {
+    private func snapshot(saved: SavedPosition?, store: any PositionStore, producer: inout ChangeProducer<Checkpoint>) async throws -> ReplicationPosition {
         let connection = try await MySQLConnection.connect(configuration.source.url.connectionConfiguration, logger: logger)
         defer { Task { try? await connection.close() } }
         let snapshot = InitialSnapshot(configuration: configuration, logger: logger)
@@ -129,19 +126,8 @@ public struct SyncPipeline: Service {
         return try await snapshot.copy(progress, on: connection, into: &producer)
     }
 
-    private func send(_ batch: WriteQueue.Batch, writer: BulkWriter, deadLetters: DeadLetterFile) async throws {
-        let outcomes = try await writer.write(batch.writes.map(\.operation))
-        for (write, outcome) in zip(batch.writes, outcomes) {
-            guard case let .rejected(status, type, reason) = outcome else { continue }
-            logger.error("dead-lettered a change the index refused", metadata: [
-                "index": "\(write.index)", "id": "\(write.id)", "status": "\(status)", "error": "\(type)", "reason": "\(reason)",
-            ])
-            try await deadLetters.append(write.change, index: write.index, id: write.id, status: status, type: type, reason: reason)
-        }
-    }
-
     /// Saves the durable position at most every `positions.interval`, and once more at the end.
-    private func checkpointLoop(queue: WriteQueue, store: any PositionStore, saved: SavedPosition?) async throws {
+    private func checkpointLoop(queue: WriteQueue<Checkpoint>, store: any PositionStore, saved: SavedPosition?) async throws {
         var last = saved.map { Checkpoint(position: ReplicationPosition($0), timestamp: UInt32(clamping: $0.timestamp)) }
         func save() async throws {
             guard let checkpoint = await queue.checkpoint, checkpoint != last else { return }

@@ -7,7 +7,10 @@
 ///   acknowledged or dead-lettered: the checkpoint never gets ahead of the sink.
 /// - `push` waits while the bytes waiting or in flight exceed the limit, which stops the source
 ///   reading: memory stays bounded however far behind the sink is.
-actor WriteQueue {
+///
+/// `Mark` is what a commit records: a binlog `Checkpoint` for `sluice run`, consumer offsets for
+/// `sluice apply`.
+actor WriteQueue<Mark: Sendable> {
     struct Batch: Sendable {
         var id: UInt64
         var writes: [DocumentWrite]
@@ -27,12 +30,11 @@ actor WriteQueue {
     private var inFlight: [UInt64: UInt64] = [:]
     private var inFlightDocuments: Set<DocumentKey> = []
     private var nextBatch: UInt64 = 0
-    /// Commit positions in order, each with the sequence every earlier write is below.
-    private var commits: [(before: UInt64, position: Checkpoint)] = []
-    private var durable: Checkpoint?
+    private var commits = CommitLedger<Mark>()
     private var closed = false
     private var spaceWaiters: [CheckedContinuation<Void, Never>] = []
     private var workWaiters: [CheckedContinuation<Void, Never>] = []
+    private var settledWaiters: [CheckedContinuation<Void, Never>] = []
 
     init(maxBytes: Int, linger: Duration = .zero) {
         self.maxBytes = maxBytes
@@ -40,7 +42,7 @@ actor WriteQueue {
     }
 
     /// Adds a transaction's (or a chunk's) writes, and its commit position if it ends one.
-    func push(_ writes: [DocumentWrite], commit: Checkpoint?) async {
+    func push(_ writes: [DocumentWrite], commit: Mark?) async {
         while bytes >= maxBytes, !writes.isEmpty, !closed {
             await withCheckedContinuation { spaceWaiters.append($0) }
         }
@@ -52,7 +54,7 @@ actor WriteQueue {
             bytes += write.byteCount
             waitingBytes += write.byteCount
         }
-        if let commit { commits.append((nextSequence, commit)) }
+        if let commit { commits.record(commit, before: nextSequence) }
         advanceDurable()
         wakeWorkers()
     }
@@ -70,7 +72,9 @@ actor WriteQueue {
         waiting.removeAll()
         waitingHead = 0
         waitingBytes = 0
-        commits.removeAll()
+        commits.discardPending()
+        for waiter in settledWaiters { waiter.resume() }
+        settledWaiters.removeAll()
         for waiter in spaceWaiters { waiter.resume() }
         spaceWaiters.removeAll()
         wakeWorkers()
@@ -106,7 +110,14 @@ actor WriteQueue {
     }
 
     /// The latest commit position all of whose writes are settled.
-    var checkpoint: Checkpoint? { durable }
+    var checkpoint: Mark? { commits.durable }
+
+    /// Waits until nothing is waiting or in flight: every write pushed so far is settled.
+    func settled() async {
+        while waitingHead < waiting.count || !inFlight.isEmpty {
+            await withCheckedContinuation { settledWaiters.append($0) }
+        }
+    }
 
     /// Closed, and nothing is waiting or in flight.
     var isFinished: Bool { closed && waitingHead == waiting.count && inFlight.isEmpty }
@@ -150,12 +161,11 @@ actor WriteQueue {
     private func advanceDurable() {
         // Every write below this sequence is settled.
         let low = min(inFlight.values.min() ?? .max, waitingHead < waiting.count ? waiting[waitingHead].sequence : .max, nextSequence)
-        var settled = 0
-        while settled < commits.count, commits[settled].before <= low {
-            durable = commits[settled].position
-            settled += 1
+        commits.advance(settledBelow: low)
+        if low == nextSequence {
+            for waiter in settledWaiters { waiter.resume() }
+            settledWaiters.removeAll()
         }
-        commits.removeFirst(settled)
     }
 
     private func wakeWorkers() {

@@ -1,0 +1,112 @@
+import ChangeCapture
+import Kafka
+import Logging
+import MySQLProtocol
+import Positions
+import ServiceLifecycle
+
+/// `sluice capture`: reads the binlog like `sluice run` and produces every row change to Kafka,
+/// keyed by its document, saving the position only past changes whose delivery Kafka confirmed.
+///
+/// Within a transaction (or a chunk of a large one) only the last change of each document is sent,
+/// as `sluice run` writes only the last: a document's version then names one message, and `apply`
+/// never sees two writes with one version. A graceful shutdown stops reading, waits for the
+/// deliveries still out, and saves the position.
+public struct CapturePipeline: Service {
+    public let configuration: SluiceConfiguration
+    public let logger: Logger
+
+    public init(configuration: SluiceConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        guard let kafka = configuration.kafka else {
+            throw PipelineError("sluice capture needs a kafka section (brokers, topic, format); see examples/sluice-kafka.yml")
+        }
+        guard case let .position(start) = configuration.source.start else {
+            throw PipelineError(
+                "sluice capture takes no snapshot: set start to latest, earliest, FILE:POS or gtid:SET "
+                    + "(copy the existing rows into the index once with sluice run)"
+            )
+        }
+        let store = configuration.positions.makeStore()
+        let saved: SavedPosition?
+        do {
+            saved = try await store.load()
+        } catch {
+            throw PipelineError("cannot read the saved position from \(store): \(error)")
+        }
+        // Refuse a selected table without a key before anything is produced.
+        let connection = try await MySQLConnection.connect(configuration.source.url.connectionConfiguration, logger: logger)
+        do {
+            _ = try await InitialSnapshot(configuration: configuration, logger: logger).selectedTables(on: connection)
+            try await connection.close()
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        let producer = try KafkaProducer(properties: kafka.properties, logger: logger)
+        defer { producer.close() }
+        let ledger = DeliveryLedger()
+        logger.info("capturing", metadata: ["saved": "\(saved.map { "\($0.file):\($0.offset)" } ?? "none")", "kafka": "\(kafka.redacted)"])
+        let reader = Task {
+            let encoder = KafkaChangeEncoder(format: kafka.format, topicTemplate: kafka.topic, rules: configuration.rules)
+            var chunks = KafkaChunkProducer(encoder: encoder, producer: producer, ledger: ledger)
+            try await read(from: start, resume: saved.map(ReplicationPosition.init), kafka: kafka, into: &chunks)
+        }
+        let saver = CheckpointSaver(store: store, saved: saved)
+        let result = await withTaskCancellationOrGracefulShutdownHandler {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: configuration.positions.interval)
+                        try? await saver.save(ledger.checkpoint)
+                    }
+                }
+                let result = await reader.result
+                group.cancelAll()
+                return result
+            }
+        } onCancelOrGracefulShutdown: {
+            reader.cancel()
+        }
+        // Whatever stopped the reader, what Kafka confirms before the deadline still counts.
+        let deadline = ContinuousClock.now.advanced(by: .seconds(30))
+        while ledger.unconfirmed > 0, ledger.failure == nil, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        try await saver.save(ledger.checkpoint)
+        if case let .failure(error) = result, !(error is CancellationError) { throw error }
+        if let failure = ledger.failure {
+            throw PipelineError("Kafka did not take a change: \(failure). The saved position stays before it; fix the cause and start again")
+        }
+    }
+
+    private func read(
+        from start: StartPosition, resume: ReplicationPosition?, kafka: KafkaSettings, into producer: inout KafkaChunkProducer
+    ) async throws {
+        let source = BinlogSource(configuration: configuration.source.binlogSource(startingAt: start), logger: logger)
+        for try await chunk in source.changes(from: resume) {
+            try await producer.produce(chunk)
+        }
+    }
+}
+
+/// Saves checkpoints that moved, one at a time.
+private actor CheckpointSaver {
+    let store: any PositionStore
+    var last: Checkpoint?
+
+    init(store: any PositionStore, saved: SavedPosition?) {
+        self.store = store
+        last = saved.map { Checkpoint(position: ReplicationPosition($0), timestamp: UInt32(clamping: $0.timestamp)) }
+    }
+
+    func save(_ checkpoint: Checkpoint?) async throws {
+        guard let checkpoint, checkpoint != last else { return }
+        try await store.save(checkpoint.saved)
+        last = checkpoint
+    }
+}

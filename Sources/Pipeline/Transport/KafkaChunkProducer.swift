@@ -1,0 +1,47 @@
+import ChangeCapture
+import Kafka
+
+/// Produces the source's chunks to Kafka, one message per document per chunk, and keeps the
+/// ledger that says which commit positions Kafka has confirmed everything before.
+/// `sluice capture` runs it on the binlog; `sluice bench kafka` on a file.
+public struct KafkaChunkProducer {
+    private var encoder: KafkaChangeEncoder
+    private let producer: KafkaProducer
+    private let ledger: DeliveryLedger
+
+    public init(encoder: KafkaChangeEncoder, producer: KafkaProducer) {
+        self.init(encoder: encoder, producer: producer, ledger: DeliveryLedger())
+    }
+
+    init(encoder: KafkaChangeEncoder, producer: KafkaProducer, ledger: DeliveryLedger) {
+        self.encoder = encoder
+        self.producer = producer
+        self.ledger = ledger
+    }
+
+    /// Produces the chunk's changes (the last of each document) and records its commit position,
+    /// if it ends a transaction. Throws the first delivery Kafka refused.
+    public mutating func produce(_ chunk: ChangeChunk) async throws {
+        if let failure = ledger.failure {
+            throw PipelineError("Kafka did not take a change: \(failure). The saved position stays before it; fix the cause and start again")
+        }
+        let changes = try encoder.lastChangePerDocument(chunk.changes)
+        for (index, change) in changes.enumerated() {
+            let message = encoder.message(for: change.change, key: change.key, commit: index == changes.count - 1 ? chunk.commit : nil)
+            let sequence = ledger.reserve()
+            try await producer.produce(message) { [ledger] in ledger.settle(sequence, $0) }
+        }
+        if let commit = chunk.commit {
+            ledger.record(Checkpoint(position: commit, timestamp: chunk.changes.last?.timestamp ?? 0))
+        }
+    }
+
+    /// Messages produced so far.
+    public var produced: UInt64 { ledger.produced }
+
+    /// Messages produced that Kafka has not confirmed yet.
+    public var unconfirmed: UInt64 { ledger.unconfirmed }
+
+    /// The first delivery Kafka refused, if any.
+    public var failure: KafkaError? { ledger.failure }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import Kafka
+import Logging
+
+/// `sluice apply`'s offsets: how far it read each partition, and commits of how far the index
+/// settled, for the partitions this member owns only, so that a late commit never moves another
+/// member's partition backwards.
+final class OffsetCommitter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var read = ApplyPipeline.Offsets()
+    private var owned: Set<KafkaTopicPartition> = []
+    private var committed: [KafkaTopicPartition: Int64] = [:]
+    private var stopped = false
+    private let logger: Logger
+
+    init(logger: Logger) {
+        self.logger = logger
+    }
+
+    /// Notes `messages` as read; returns the offsets to commit once they are settled.
+    func read(_ messages: [KafkaConsumedMessage]) -> ApplyPipeline.Offsets {
+        lock.withLock {
+            for message in messages { read.next[message.topicPartition] = message.offset + 1 }
+            return read
+        }
+    }
+
+    func assigned(_ partitions: [KafkaTopicPartition]) {
+        lock.withLock { owned.formUnion(partitions) }
+    }
+
+    /// The partitions went to another member: their offsets are no longer this member's to commit.
+    func revoked(_ partitions: [KafkaTopicPartition]) {
+        lock.withLock {
+            owned.subtract(partitions)
+            for partition in partitions {
+                read.next[partition] = nil
+                committed[partition] = nil
+            }
+        }
+    }
+
+    /// After a failure: nothing more is settled, so nothing more is committed.
+    func stop() {
+        lock.withLock { stopped = true }
+    }
+
+    var isStopped: Bool { lock.withLock { stopped } }
+
+    /// Commits the queue's settled offsets of the owned partitions that moved since the last commit.
+    /// Blocks for the broker's answer; a failed commit is logged and tried again next time.
+    func commit(_ settled: ApplyPipeline.Offsets?, to consumer: KafkaConsumer) {
+        let due: [KafkaTopicPartition: Int64] = lock.withLock {
+            guard !stopped, let settled else { return [:] }
+            return settled.next.filter { owned.contains($0.key) && committed[$0.key] != $0.value }
+        }
+        guard !due.isEmpty else { return }
+        do {
+            try consumer.commit(due)
+            lock.withLock { committed.merge(due) { _, new in new } }
+        } catch {
+            logger.warning("cannot commit offsets; trying again", metadata: ["error": "\(error)"])
+        }
+    }
+}
