@@ -7,7 +7,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure Sluice against a baseline run on the same input in the same run.",
-        subcommands: [DecodeBench.self, BulkBench.self]
+        subcommands: [DecodeBench.self, BulkBench.self, KafkaBench.self]
     )
 }
 

@@ -18,17 +18,7 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var options: ConfigurationOptions
 
     func run() async throws {
-        let configuration = try options.load()
-        let logger = options.logger()
-        logger.info("configuration", metadata: ["settings": "\(configuration)"])
-        let group = ServiceGroup(
-            configuration: .init(
-                services: [.init(service: SyncPipeline(configuration: configuration, logger: logger), successTerminationBehavior: .gracefullyShutdownGroup)],
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger
-            )
-        )
-        try await group.run()
+        try await options.runUntilStopped { SyncPipeline(configuration: $0, logger: $1) }
     }
 }
 
@@ -42,6 +32,22 @@ struct ConfigurationOptions: ParsableArguments {
 
     func load() throws -> SluiceConfiguration {
         try SluiceConfiguration.load(path: config, environment: ProcessInfo.processInfo.environment)
+    }
+
+    /// Loads the configuration, logs it (secrets hidden), and runs the service it makes until the
+    /// service ends or SIGINT/SIGTERM stops it gracefully.
+    func runUntilStopped(_ makeService: (SluiceConfiguration, Logger) -> some Service) async throws {
+        let configuration = try load()
+        let logger = logger()
+        logger.info("configuration", metadata: ["settings": "\(configuration)"])
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: makeService(configuration, logger), successTerminationBehavior: .gracefullyShutdownGroup)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        try await group.run()
     }
 
     func logger() -> Logger {

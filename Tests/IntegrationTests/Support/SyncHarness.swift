@@ -62,8 +62,13 @@ struct SyncHarness {
 
     /// Starts the pipeline as `sluice run` does, in a service group.
     func run(_ configuration: SluiceConfiguration) -> RunningPipeline {
+        start(SyncPipeline(configuration: configuration, logger: TestEnvironment.logger))
+    }
+
+    /// Starts `service` (a pipeline) in a service group, as the `sluice` commands do.
+    func start(_ service: some Service) -> RunningPipeline {
         let group = ServiceGroup(
-            services: [SyncPipeline(configuration: configuration, logger: TestEnvironment.logger)],
+            services: [service],
             gracefulShutdownSignals: [],
             logger: TestEnvironment.logger
         )

@@ -1,0 +1,200 @@
+import ChangeCapture
+import Foundation
+import Kafka
+import Pipeline
+import Testing
+
+/// `sluice capture` → Kafka (librdkafka's mock cluster) → `sluice apply` → the ES-API server,
+/// with the real MariaDB.
+@Suite struct KafkaTransportTests {
+    /// A mixed workload on `t` (and a composite-key table): inserts, updates, deletes, a key
+    /// change, a multi-statement transaction and a rollback.
+    static func mixedWorkload(_ db: ScratchDatabase, rounds: ClosedRange<Int> = 1...3) async throws {
+        for round in rounds {
+            let base = round * 100
+            try await db.execute("INSERT INTO `\(db.name)`.t VALUES " + (1...20).map { "(\(base + $0),'r\(round)',\($0))" }.joined(separator: ","))
+            try await db.execute("UPDATE `\(db.name)`.t SET v = CONCAT(v, '-u'), n = n * 10 WHERE id % 3 = 0 AND id > \(base)")
+            try await db.execute("DELETE FROM `\(db.name)`.t WHERE id % 7 = 0 AND id > \(base)")
+            try await db.execute("UPDATE `\(db.name)`.t SET id = id + 50 WHERE id = \(base + 1)")
+            try await db.execute("START TRANSACTION")
+            try await db.execute("INSERT INTO `\(db.name)`.t VALUES (\(base + 99),'tx',1)")
+            try await db.execute("UPDATE `\(db.name)`.t SET n = n + 1 WHERE id IN (\(base + 2), \(base + 99))")
+            try await db.execute("UPDATE `\(db.name)`.t SET n = n + 1 WHERE id = \(base + 2)")
+            try await db.execute("COMMIT")
+            try await db.execute("START TRANSACTION")
+            try await db.execute("INSERT INTO `\(db.name)`.t VALUES (\(base + 98),'rolled back',1)")
+            try await db.execute("ROLLBACK")
+        }
+    }
+
+    @Test func indexEqualsTableThroughKafka() async throws {
+        let db = try await ScratchDatabase.create("kafka")
+        defer { Task { try? await db.drop() } }
+        try await db.execute("CREATE TABLE `\(db.name)`.t (id INT PRIMARY KEY, v VARCHAR(40), n INT)")
+        let sync = try SyncHarness.make(db, start: try await db.binlogEnd())
+        defer { Task { await sync.shutdown() } }
+        let kafka = try KafkaHarness(sync)
+        let topic = "sluice.\(db.name).t"
+        try kafka.cluster.createTopic(topic, partitions: 4)
+        let configuration = try kafka.configuration(topic: "sluice.{db}.{table}", group: "apply-\(db.name)")
+        let capture = sync.start(CapturePipeline(configuration: configuration, logger: TestEnvironment.logger))
+        let apply = sync.start(ApplyPipeline(configuration: configuration, logger: TestEnvironment.logger))
+
+        try await Self.mixedWorkload(db)
+        try await sync.waitUntilCaughtUp()
+        try await kafka.waitUntilApplied([topic], partitions: 4, group: "apply-\(db.name)", "apply to settle every message")
+        #expect(try await sync.assertIndexEqualsTable("t", columns: ["v", "n"]) == [])
+        try await capture.stop()
+        try await apply.stop()
+    }
+
+    /// DESIGN.md's story: one row's changes spread over partitions that are consumed at different
+    /// speeds. The speeds are made deterministic: partition 1's messages are produced (and so
+    /// consumed) only after partition 0's are all applied, as if its consumer lagged behind.
+    ///
+    /// - `spread`: round-robin over two partitions, without versions, as flume did: stale documents.
+    /// - `keyed`: murmur2 on the document key, still without versions: each row's changes share a
+    ///   partition, in order, so every document ends at its row's last value.
+    /// - `versioned`: round-robin again, with versions: the older writes that arrive late are refused.
+    @Test func spreadPartitionsLeaveStaleDocumentsUnlessKeyedOrVersioned() async throws {
+        let db = try await ScratchDatabase.create("story")
+        defer { Task { try? await db.drop() } }
+        let tables = ["spread", "keyed", "versioned"]
+        for table in tables { try await db.execute("CREATE TABLE `\(db.name)`.\(table) (id INT PRIMARY KEY, v INT)") }
+        let sync = try SyncHarness.make(db, start: try await db.binlogEnd())
+        defer { Task { await sync.shutdown() } }
+        let kafka = try KafkaHarness(sync)
+        // Capture everything into one single-partition topic: the binlog's order, to deal out below.
+        let stage = "stage-\(db.name)"
+        try kafka.cluster.createTopic(stage, partitions: 1)
+        let capture = sync.start(CapturePipeline(configuration: try kafka.configuration(topic: stage), logger: TestEnvironment.logger))
+        // 11 rows, 5 rounds (an insert, then updates), one transaction each: with 11 rows a round,
+        // round-robin puts consecutive changes of a row on different partitions.
+        for round in 0..<5 {
+            for id in 1...11 {
+                for table in tables {
+                    try await db.execute(round == 0
+                        ? "INSERT INTO `\(db.name)`.\(table) VALUES (\(id), 0)"
+                        : "UPDATE `\(db.name)`.\(table) SET v = \(round) WHERE id = \(id)")
+                }
+            }
+        }
+        try await sync.waitUntilCaughtUp()
+        try await capture.stop()
+        let messages = try await kafka.readAll(stage, count: 55 * tables.count)
+        var decoder = KafkaChangeDecoder(format: .sluice)
+        var byTable: [String: [KafkaConsumedMessage]] = [:]
+        for message in messages { byTable[try decoder.change(from: message).table, default: []].append(message) }
+
+        // Where murmur2 puts each key: produced once to a probe topic, as the partitioner decides.
+        let producer = try KafkaProducer(properties: kafka.properties, logger: TestEnvironment.logger)
+        defer { producer.close() }
+        try kafka.cluster.createTopic("probe-\(db.name)", partitions: 2)
+        var keyedPartitions: [Int32] = []
+        for message in byTable["keyed"] ?? [] {
+            keyedPartitions.append(try await producer.send(message.reproduced(to: "probe-\(db.name)", partition: nil, keepVersion: false)).partition)
+        }
+        #expect(Set(keyedPartitions) == [0, 1], "11 keys should land on both partitions")
+
+        let group = "story-\(db.name)"
+        var topics: [String] = []
+        for table in tables {
+            let topic = "story-\(db.name)-\(table)"
+            try kafka.cluster.createTopic(topic, partitions: 2)
+            topics.append(topic)
+        }
+        // Two apply processes share the partitions.
+        let configuration = try kafka.configuration(topic: "story-\(db.name)-{table}", group: group)
+        let applies = [
+            sync.start(ApplyPipeline(configuration: configuration, logger: TestEnvironment.logger)),
+            sync.start(ApplyPipeline(configuration: configuration, logger: TestEnvironment.logger)),
+        ]
+        for phase: Int32 in [0, 1] {
+            for table in tables {
+                for (index, message) in (byTable[table] ?? []).enumerated() {
+                    let partition = table == "keyed" ? keyedPartitions[index] : Int32(index % 2)
+                    guard partition == phase else { continue }
+                    _ = try await producer.send(message.reproduced(
+                        to: "story-\(db.name)-\(table)", partition: partition, keepVersion: table == "versioned"
+                    ))
+                }
+            }
+            try await kafka.waitUntilApplied(topics, partitions: 2, group: group, "apply to settle partition \(phase)")
+        }
+        let stale = try await sync.assertIndexEqualsTable("spread", columns: ["v"])
+        #expect(!stale.isEmpty, "round-robin without versions should have left stale documents")
+        #expect(try await sync.assertIndexEqualsTable("keyed", columns: ["v"]) == [])
+        #expect(try await sync.assertIndexEqualsTable("versioned", columns: ["v"]) == [])
+        for apply in applies { try await apply.stop() }
+    }
+
+    /// Brokers fail while capture and apply run: nothing is lost, and while the brokers are down
+    /// the saved position never passes what Kafka had confirmed before the outage.
+    @Test func brokerFailureDuringCaptureAndApply() async throws {
+        let db = try await ScratchDatabase.create("kafkaoutage")
+        defer { Task { try? await db.drop() } }
+        try await db.execute("CREATE TABLE `\(db.name)`.t (id INT PRIMARY KEY, v VARCHAR(40), n INT)")
+        let sync = try SyncHarness.make(db, start: try await db.binlogEnd())
+        defer { Task { await sync.shutdown() } }
+        let kafka = try KafkaHarness(sync)
+        let topic = "sluice.\(db.name).t"
+        try kafka.cluster.createTopic(topic, partitions: 4)
+        let group = "apply-\(db.name)"
+        let configuration = try kafka.configuration(topic: "sluice.{db}.{table}", group: group)
+        let capture = sync.start(CapturePipeline(configuration: configuration, logger: TestEnvironment.logger))
+        let apply = sync.start(ApplyPipeline(configuration: configuration, logger: TestEnvironment.logger))
+        try await Self.mixedWorkload(db, rounds: 1...1)
+        try await sync.waitUntilCaughtUp()
+        let confirmed = try #require(try await sync.savedPosition())
+
+        try kafka.cluster.setDown(broker: -1)
+        try await Self.mixedWorkload(db, rounds: 2...2)
+        // Every position saved while no broker can confirm anything is the one from before.
+        for _ in 0..<10 {
+            let saved = try #require(try await sync.savedPosition())
+            #expect(saved.file == confirmed.file && saved.offset == confirmed.offset)
+        }
+        try kafka.cluster.setUp(broker: -1)
+        try await Self.mixedWorkload(db, rounds: 3...3)
+        try await sync.waitUntilCaughtUp()
+        try await kafka.waitUntilApplied([topic], partitions: 4, group: group, "apply to settle after the outage")
+        #expect(try await sync.assertIndexEqualsTable("t", columns: ["v", "n"]) == [])
+        try await capture.stop()
+        try await apply.stop()
+    }
+
+    /// One apply process is killed (its task cancelled, requests cut short, nothing committed past
+    /// them) while another joins; then a third process leaves gracefully mid-stream. The index
+    /// still ends equal to the table: nothing lost, nothing visible doubled.
+    @Test func killedAndRebalancedApplyProcessesLoseNothing() async throws {
+        let db = try await ScratchDatabase.create("kafkarebalance")
+        defer { Task { try? await db.drop() } }
+        try await db.execute("CREATE TABLE `\(db.name)`.t (id INT PRIMARY KEY, v VARCHAR(40), n INT)")
+        let sync = try SyncHarness.make(db, start: try await db.binlogEnd())
+        defer { Task { await sync.shutdown() } }
+        let kafka = try KafkaHarness(sync)
+        let topic = "sluice.\(db.name).t"
+        try kafka.cluster.createTopic(topic, partitions: 4)
+        let group = "apply-\(db.name)"
+        let configuration = try kafka.configuration(topic: "sluice.{db}.{table}", group: group)
+        let capture = sync.start(CapturePipeline(configuration: configuration, logger: TestEnvironment.logger))
+        let first = sync.start(ApplyPipeline(configuration: configuration, logger: TestEnvironment.logger))
+        try await Self.mixedWorkload(db, rounds: 1...2)
+        try await sync.waitUntilCaughtUp()
+        // Killed mid-stream: whatever it had in flight is cut off uncommitted.
+        first.task.cancel()
+        _ = await first.task.result
+        let second = sync.start(ApplyPipeline(configuration: configuration, logger: TestEnvironment.logger))
+        let third = sync.start(ApplyPipeline(configuration: configuration, logger: TestEnvironment.logger))
+        try await Self.mixedWorkload(db, rounds: 3...4)
+        try await sync.waitUntilCaughtUp()
+        // Leaves gracefully: its partitions are settled, committed and handed to the other.
+        try await third.stop()
+        try await Self.mixedWorkload(db, rounds: 5...5)
+        try await sync.waitUntilCaughtUp()
+        try await kafka.waitUntilApplied([topic], partitions: 4, group: group, "the remaining apply to settle everything")
+        #expect(try await sync.assertIndexEqualsTable("t", columns: ["v", "n"]) == [])
+        try await capture.stop()
+        try await second.stop()
+    }
+}

@@ -1,0 +1,73 @@
+import ChangeCapture
+import Foundation
+import Kafka
+import NIOCore
+import Pipeline
+
+/// librdkafka's mock cluster in this process (the real protocol on loopback ports), with what the
+/// Kafka tests need around it: configurations for capture and apply, and waits on real conditions
+/// (committed offsets reaching each partition's end).
+struct KafkaHarness {
+    let cluster: KafkaMockCluster
+    let sync: SyncHarness
+
+    init(_ sync: SyncHarness, brokers: Int = 3) throws {
+        cluster = try KafkaMockCluster(brokers: brokers, logger: TestEnvironment.logger)
+        self.sync = sync
+    }
+
+    var properties: KafkaProperties { KafkaProperties(["bootstrap.servers": cluster.bootstrapServers]) }
+
+    /// The harness's configuration with a `kafka` section.
+    func configuration(topic: String, group: String = "apply", format: KafkaMessageFormat = .sluice) throws -> SluiceConfiguration {
+        try sync.configuration(extra: """
+            kafka:
+              brokers: "\(cluster.bootstrapServers)"
+              topic: "\(topic)"
+              format: \(format.rawValue)
+              group: \(group)
+              properties: {topic.metadata.refresh.interval.ms: "200"}
+            """)
+    }
+
+    /// Waits until `group` has committed every partition of `topics` up to its end: apply has
+    /// settled every message produced so far.
+    func waitUntilApplied(_ topics: [String], partitions: Int, group: String, _ what: String) async throws {
+        var reader = properties
+        reader["group.id"] = group
+        let consumer = try KafkaConsumer(properties: reader, logger: TestEnvironment.logger) { _ in }
+        defer { Task { await consumer.close() } }
+        let all = topics.flatMap { topic in (0..<Int32(partitions)).map { KafkaTopicPartition(topic: topic, partition: $0) } }
+        try await waitUntil(.seconds(90), what) {
+            let committed = try consumer.committed(all)
+            return try all.allSatisfy { (committed[$0] ?? nil) ?? 0 == (try consumer.highWatermark($0)) }
+        }
+    }
+
+    /// Every message of `topic` (one partition, so in order), read from the start until `count`.
+    func readAll(_ topic: String, count: Int) async throws -> [KafkaConsumedMessage] {
+        var reader = properties
+        reader["group.id"] = "reader-\(UInt32.random(in: 0...UInt32.max))"
+        let consumer = try KafkaConsumer(properties: reader, logger: TestEnvironment.logger) { _ in }
+        defer { Task { await consumer.close() } }
+        try consumer.subscribe([topic])
+        var messages: [KafkaConsumedMessage] = []
+        let deadline = ContinuousClock.now + .seconds(60)
+        while messages.count < count {
+            guard ContinuousClock.now < deadline else { throw TimedOut(description: "waited 60 s for \(count) messages in \(topic); read \(messages.count)") }
+            messages += try await consumer.poll(maxMessages: 1000, timeout: .milliseconds(100))
+        }
+        return messages
+    }
+}
+
+extension KafkaConsumedMessage {
+    /// The message as it would be produced again, to `topic` and `partition`, optionally without
+    /// its version header.
+    func reproduced(to topic: String, partition: Int32?, keepVersion: Bool) -> KafkaOutgoingMessage {
+        KafkaOutgoingMessage(
+            topic: topic, partition: partition, key: key, value: value,
+            headers: keepVersion ? headers : headers.filter { $0.name != KafkaChangeHeader.version }
+        )
+    }
+}
