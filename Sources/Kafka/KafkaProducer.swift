@@ -93,6 +93,11 @@ public final class KafkaProducer: Sendable {
         handle.destroy()
     }
 
+    deinit {
+        poller.stop()
+        handle.destroy()
+    }
+
     private func enqueue(_ message: KafkaOutgoingMessage, ticket: UnsafeMutableRawPointer) -> rd_kafka_resp_err_t {
         var headers: OpaquePointer?
         if !message.headers.isEmpty {

@@ -28,22 +28,13 @@ import Testing
     }
 
     @Test func indexEqualsTableThroughKafka() async throws {
-        let db = try await ScratchDatabase.create("kafka")
-        defer { Task { try? await db.drop() } }
-        try await db.execute("CREATE TABLE `\(db.name)`.t (id INT PRIMARY KEY, v VARCHAR(40), n INT)")
-        let sync = try SyncHarness.make(db, start: try await db.binlogEnd())
-        defer { Task { await sync.shutdown() } }
-        let kafka = try KafkaHarness(sync)
-        let topic = "sluice.\(db.name).t"
-        try kafka.cluster.createTopic(topic, partitions: 4)
-        let configuration = try kafka.configuration(topic: "sluice.{db}.{table}", group: "apply-\(db.name)")
-        let capture = sync.start(CapturePipeline(configuration: configuration, logger: TestEnvironment.logger))
-        let apply = sync.start(ApplyPipeline(configuration: configuration, logger: TestEnvironment.logger))
-
-        try await Self.mixedWorkload(db)
-        try await sync.waitUntilCaughtUp()
-        try await kafka.waitUntilApplied([topic], partitions: 4, group: "apply-\(db.name)", "apply to settle every message")
-        #expect(try await sync.assertIndexEqualsTable("t", columns: ["v", "n"]) == [])
+        let scenario = try await KafkaScenario.make("kafka")
+        defer { Task { await scenario.cleanUp() } }
+        let capture = scenario.capture()
+        let apply = scenario.apply()
+        try await Self.mixedWorkload(scenario.db)
+        try await scenario.waitUntilCaughtUpAndApplied("apply to settle every message")
+        #expect(try await scenario.assertIndexEqualsTable() == [])
         try await capture.stop()
         try await apply.stop()
     }
@@ -131,34 +122,25 @@ import Testing
     /// Brokers fail while capture and apply run: nothing is lost, and while the brokers are down
     /// the saved position never passes what Kafka had confirmed before the outage.
     @Test func brokerFailureDuringCaptureAndApply() async throws {
-        let db = try await ScratchDatabase.create("kafkaoutage")
-        defer { Task { try? await db.drop() } }
-        try await db.execute("CREATE TABLE `\(db.name)`.t (id INT PRIMARY KEY, v VARCHAR(40), n INT)")
-        let sync = try SyncHarness.make(db, start: try await db.binlogEnd())
-        defer { Task { await sync.shutdown() } }
-        let kafka = try KafkaHarness(sync)
-        let topic = "sluice.\(db.name).t"
-        try kafka.cluster.createTopic(topic, partitions: 4)
-        let group = "apply-\(db.name)"
-        let configuration = try kafka.configuration(topic: "sluice.{db}.{table}", group: group)
-        let capture = sync.start(CapturePipeline(configuration: configuration, logger: TestEnvironment.logger))
-        let apply = sync.start(ApplyPipeline(configuration: configuration, logger: TestEnvironment.logger))
-        try await Self.mixedWorkload(db, rounds: 1...1)
-        try await sync.waitUntilCaughtUp()
-        let confirmed = try #require(try await sync.savedPosition())
+        let scenario = try await KafkaScenario.make("kafkaoutage")
+        defer { Task { await scenario.cleanUp() } }
+        let capture = scenario.capture()
+        let apply = scenario.apply()
+        try await Self.mixedWorkload(scenario.db, rounds: 1...1)
+        try await scenario.sync.waitUntilCaughtUp()
+        let confirmed = try #require(try await scenario.sync.savedPosition())
 
-        try kafka.cluster.setDown(broker: -1)
-        try await Self.mixedWorkload(db, rounds: 2...2)
+        try scenario.kafka.cluster.setDown(broker: -1)
+        try await Self.mixedWorkload(scenario.db, rounds: 2...2)
         // Every position saved while no broker can confirm anything is the one from before.
         for _ in 0..<10 {
-            let saved = try #require(try await sync.savedPosition())
+            let saved = try #require(try await scenario.sync.savedPosition())
             #expect(saved.file == confirmed.file && saved.offset == confirmed.offset)
         }
-        try kafka.cluster.setUp(broker: -1)
-        try await Self.mixedWorkload(db, rounds: 3...3)
-        try await sync.waitUntilCaughtUp()
-        try await kafka.waitUntilApplied([topic], partitions: 4, group: group, "apply to settle after the outage")
-        #expect(try await sync.assertIndexEqualsTable("t", columns: ["v", "n"]) == [])
+        try scenario.kafka.cluster.setUp(broker: -1)
+        try await Self.mixedWorkload(scenario.db, rounds: 3...3)
+        try await scenario.waitUntilCaughtUpAndApplied("apply to settle after the outage")
+        #expect(try await scenario.assertIndexEqualsTable() == [])
         try await capture.stop()
         try await apply.stop()
     }
@@ -167,33 +149,24 @@ import Testing
     /// them) while another joins; then a third process leaves gracefully mid-stream. The index
     /// still ends equal to the table: nothing lost, nothing visible doubled.
     @Test func killedAndRebalancedApplyProcessesLoseNothing() async throws {
-        let db = try await ScratchDatabase.create("kafkarebalance")
-        defer { Task { try? await db.drop() } }
-        try await db.execute("CREATE TABLE `\(db.name)`.t (id INT PRIMARY KEY, v VARCHAR(40), n INT)")
-        let sync = try SyncHarness.make(db, start: try await db.binlogEnd())
-        defer { Task { await sync.shutdown() } }
-        let kafka = try KafkaHarness(sync)
-        let topic = "sluice.\(db.name).t"
-        try kafka.cluster.createTopic(topic, partitions: 4)
-        let group = "apply-\(db.name)"
-        let configuration = try kafka.configuration(topic: "sluice.{db}.{table}", group: group)
-        let capture = sync.start(CapturePipeline(configuration: configuration, logger: TestEnvironment.logger))
-        let first = sync.start(ApplyPipeline(configuration: configuration, logger: TestEnvironment.logger))
-        try await Self.mixedWorkload(db, rounds: 1...2)
-        try await sync.waitUntilCaughtUp()
+        let scenario = try await KafkaScenario.make("kafkarebalance")
+        defer { Task { await scenario.cleanUp() } }
+        let capture = scenario.capture()
+        let first = scenario.apply()
+        try await Self.mixedWorkload(scenario.db, rounds: 1...2)
+        try await scenario.sync.waitUntilCaughtUp()
         // Killed mid-stream: whatever it had in flight is cut off uncommitted.
         first.task.cancel()
         _ = await first.task.result
-        let second = sync.start(ApplyPipeline(configuration: configuration, logger: TestEnvironment.logger))
-        let third = sync.start(ApplyPipeline(configuration: configuration, logger: TestEnvironment.logger))
-        try await Self.mixedWorkload(db, rounds: 3...4)
-        try await sync.waitUntilCaughtUp()
+        let second = scenario.apply()
+        let third = scenario.apply()
+        try await Self.mixedWorkload(scenario.db, rounds: 3...4)
+        try await scenario.sync.waitUntilCaughtUp()
         // Leaves gracefully: its partitions are settled, committed and handed to the other.
         try await third.stop()
-        try await Self.mixedWorkload(db, rounds: 5...5)
-        try await sync.waitUntilCaughtUp()
-        try await kafka.waitUntilApplied([topic], partitions: 4, group: group, "the remaining apply to settle everything")
-        #expect(try await sync.assertIndexEqualsTable("t", columns: ["v", "n"]) == [])
+        try await Self.mixedWorkload(scenario.db, rounds: 5...5)
+        try await scenario.waitUntilCaughtUpAndApplied("the remaining apply to settle everything")
+        #expect(try await scenario.assertIndexEqualsTable() == [])
         try await capture.stop()
         try await second.stop()
     }

@@ -29,6 +29,16 @@ public struct PositionsSettings: Sendable, Equatable {
         }
     }
 
+    /// The store and the position saved in it, if any.
+    func openStore() async throws -> (store: any PositionStore, saved: SavedPosition?) {
+        let store = makeStore()
+        do {
+            return (store, try await store.load())
+        } catch {
+            throw PipelineError("cannot read the saved position from \(store): \(error)")
+        }
+    }
+
     static let keys = ["store", "path", "interval_ms"]
 
     init(_ positions: ConfigurationMapping) throws(ConfigurationError) {

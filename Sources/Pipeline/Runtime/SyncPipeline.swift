@@ -25,13 +25,7 @@ public struct SyncPipeline: Service {
     }
 
     public func run() async throws {
-        let store = configuration.positions.makeStore()
-        let saved: SavedPosition?
-        do {
-            saved = try await store.load()
-        } catch {
-            throw PipelineError("cannot read the saved position from \(store): \(error)")
-        }
+        let (store, saved) = try await configuration.positions.openStore()
         let client = try ElasticsearchClient(configuration: configuration.elasticsearch.clientConfiguration, logger: logger)
         do {
             try await run(store: store, saved: saved, client: client)
@@ -70,36 +64,8 @@ public struct SyncPipeline: Service {
             try await producer.stream(from: start, resume: resume)
         }
         try await withTaskCancellationOrGracefulShutdownHandler {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for _ in 0..<max(bulk.concurrency, 1) {
-                    group.addTask {
-                        try await queue.sendBatches(settings: bulk, writer: writer, deadLetters: deadLetters, logger: logger)
-                    }
-                }
-                group.addTask {
-                    try await checkpointLoop(queue: queue, store: store, saved: saved)
-                }
-                group.addTask {
-                    // The reader ends on a source error, or when a shutdown cancels it: either way
-                    // the senders drain the queue and the checkpointer saves the last position.
-                    if case let .failure(error) = await reader.result, !(error is CancellationError) {
-                        throw error
-                    }
-                }
-                do {
-                    try await group.waitForAll()
-                } catch {
-                    // A failure that retrying cannot mend: stop everything; the checkpoint is still
-                    // only what the sink acknowledged.
-                    reader.cancel()
-                    await queue.abandon()
-                    group.cancelAll()
-                    // Cancelled (a stop, not a failure): requests in flight were cut short, so
-                    // the checkpoint, saved as the group ends, stays before them and the next run
-                    // sends them again.
-                    if error is CancellationError, Task.isCancelled { return }
-                    throw error
-                }
+            try await queue.drain(reader: reader, settings: bulk, writer: writer, deadLetters: deadLetters, logger: logger) {
+                try await checkpointLoop(queue: queue, store: store, saved: saved)
             }
         } onCancelOrGracefulShutdown: {
             reader.cancel()

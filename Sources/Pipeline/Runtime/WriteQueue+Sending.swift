@@ -19,3 +19,39 @@ extension WriteQueue {
         }
     }
 }
+
+extension WriteQueue {
+    /// The sink side of a pipeline, until the queue is finished: `bulk.concurrency` senders,
+    /// `bookkeeping` (saving the checkpoint or committing offsets), and a watch on `reader` that
+    /// rethrows its failure. The reader ends on a source error, or when a shutdown cancels it:
+    /// either way the senders drain the queue and the bookkeeping records the last mark.
+    ///
+    /// A failure that retrying cannot mend stops everything (after `onFailure`): the reader is
+    /// cancelled and the queue abandoned, so the mark stays at what the sink acknowledged. A
+    /// cancellation (a stop, not a failure) returns quietly: requests in flight were cut short,
+    /// so the mark stays before them and the next run sends them again.
+    nonisolated func drain(
+        reader: Task<Void, any Error>, settings bulk: BulkSettings, writer: BulkWriter, deadLetters: DeadLetterFile, logger: Logger,
+        onFailure: @escaping @Sendable () -> Void = {}, bookkeeping: @escaping @Sendable () async throws -> Void
+    ) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<max(bulk.concurrency, 1) {
+                group.addTask { try await self.sendBatches(settings: bulk, writer: writer, deadLetters: deadLetters, logger: logger) }
+            }
+            group.addTask { try await bookkeeping() }
+            group.addTask {
+                if case let .failure(error) = await reader.result, !(error is CancellationError) { throw error }
+            }
+            do {
+                try await group.waitForAll()
+            } catch {
+                onFailure()
+                reader.cancel()
+                await abandon()
+                group.cancelAll()
+                if error is CancellationError, Task.isCancelled { return }
+                throw error
+            }
+        }
+    }
+}

@@ -94,41 +94,24 @@ public struct ApplyPipeline: Service {
             }
         }
         do {
+            // A stop (cancellation) returns quietly, a failure throws; after either, the committer
+            // is stopped and commits nothing more.
             try await withTaskCancellationOrGracefulShutdownHandler {
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    for _ in 0..<max(bulk.concurrency, 1) {
-                        group.addTask {
-                            try await queue.sendBatches(settings: bulk, writer: writer, deadLetters: deadLetters, logger: logger)
-                        }
-                    }
-                    group.addTask {
-                        while await !queue.isFinished, !Task.isCancelled {
-                            try? await Task.sleep(for: configuration.positions.interval)
-                            committer.commit(await queue.checkpoint, to: consumer)
-                        }
-                    }
-                    group.addTask {
-                        if case let .failure(error) = await reader.result, !(error is CancellationError) { throw error }
-                    }
-                    do {
-                        try await group.waitForAll()
-                    } catch {
-                        reader.cancel()
-                        committer.stop()
-                        await queue.abandon()
-                        group.cancelAll()
-                        throw error
+                try await queue.drain(
+                    reader: reader, settings: bulk, writer: writer, deadLetters: deadLetters, logger: logger, onFailure: committer.stop
+                ) {
+                    while await !queue.isFinished, !Task.isCancelled {
+                        try? await Task.sleep(for: configuration.positions.interval)
+                        committer.commit(await queue.checkpoint, to: consumer)
                     }
                 }
             } onCancelOrGracefulShutdown: {
                 reader.cancel()
             }
         } catch {
-            if !(error is CancellationError) {
-                // Leave the group without committing more: the next owner starts at the last commit.
-                await consumer.close()
-                throw error
-            }
+            // Leave the group without committing more: the next owner starts at the last commit.
+            await consumer.close()
+            throw error
         }
         committer.commit(await queue.checkpoint, to: consumer)
         await consumer.close()

@@ -71,3 +71,51 @@ extension KafkaConsumedMessage {
         )
     }
 }
+
+/// A scratch database with table `t (id, v, n)`, the mock cluster with topic `sluice.<db>.t` (four
+/// partitions), and the configuration capture and apply share, with apply's group.
+struct KafkaScenario {
+    let db: ScratchDatabase
+    let sync: SyncHarness
+    let kafka: KafkaHarness
+    let topic: String
+    let group: String
+    let configuration: SluiceConfiguration
+
+    static func make(_ label: String) async throws -> KafkaScenario {
+        let db = try await ScratchDatabase.create(label)
+        try await db.execute("CREATE TABLE `\(db.name)`.t (id INT PRIMARY KEY, v VARCHAR(40), n INT)")
+        let sync = try SyncHarness.make(db, start: try await db.binlogEnd())
+        let kafka = try KafkaHarness(sync)
+        let topic = "sluice.\(db.name).t"
+        try kafka.cluster.createTopic(topic, partitions: 4)
+        let group = "apply-\(db.name)"
+        return KafkaScenario(
+            db: db, sync: sync, kafka: kafka, topic: topic, group: group,
+            configuration: try kafka.configuration(topic: "sluice.{db}.{table}", group: group)
+        )
+    }
+
+    func capture() -> SyncHarness.RunningPipeline {
+        sync.start(CapturePipeline(configuration: configuration, logger: TestEnvironment.logger))
+    }
+
+    func apply() -> SyncHarness.RunningPipeline {
+        sync.start(ApplyPipeline(configuration: configuration, logger: TestEnvironment.logger))
+    }
+
+    /// Capture has saved the binlog's current end, and apply has committed every message.
+    func waitUntilCaughtUpAndApplied(_ what: String) async throws {
+        try await sync.waitUntilCaughtUp()
+        try await kafka.waitUntilApplied([topic], partitions: 4, group: group, what)
+    }
+
+    func assertIndexEqualsTable() async throws -> [String] {
+        try await sync.assertIndexEqualsTable("t", columns: ["v", "n"])
+    }
+
+    func cleanUp() async {
+        try? await db.drop()
+        await sync.shutdown()
+    }
+}
