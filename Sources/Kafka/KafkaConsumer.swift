@@ -88,7 +88,7 @@ public final class KafkaConsumer: Sendable {
                 wait = 0
                 let error = message.pointee.err
                 if error == RD_KAFKA_RESP_ERR_NO_ERROR {
-                    messages.append(Self.consumed(message.pointee))
+                    messages.append(Self.consumed(message))
                 } else if error != RD_KAFKA_RESP_ERR__PARTITION_EOF {
                     if let fatal = handle.fatalError {
                         failure = fatal
@@ -157,7 +157,10 @@ public final class KafkaConsumer: Sendable {
         }
     }
 
-    private static func consumed(_ message: rd_kafka_message_t) -> KafkaConsumedMessage {
+    /// The message's contents, copied. (librdkafka finds a message's headers and timestamp from the
+    /// pointer it handed out, so they are read through it, never through a copy.)
+    private static func consumed(_ pointer: UnsafeMutablePointer<rd_kafka_message_t>) -> KafkaConsumedMessage {
+        let message = pointer.pointee
         let topic = String(cString: rd_kafka_topic_name(message.rkt))
         let key = message.key.map { Array(UnsafeRawBufferPointer(start: $0, count: message.key_len)) }
         var value = ByteBuffer()
@@ -166,8 +169,7 @@ public final class KafkaConsumer: Sendable {
         }
         var headers: [KafkaHeader] = []
         var list: OpaquePointer?
-        var copy = message
-        if rd_kafka_message_headers(&copy, &list) == RD_KAFKA_RESP_ERR_NO_ERROR, let list {
+        if rd_kafka_message_headers(pointer, &list) == RD_KAFKA_RESP_ERR_NO_ERROR, let list {
             var index = 0
             var name: UnsafePointer<CChar>?
             var bytes: UnsafeRawPointer?
@@ -179,7 +181,7 @@ public final class KafkaConsumer: Sendable {
             }
         }
         var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
-        let timestamp = rd_kafka_message_timestamp(&copy, &timestampType)
+        let timestamp = rd_kafka_message_timestamp(pointer, &timestampType)
         return KafkaConsumedMessage(
             topicPartition: KafkaTopicPartition(topic: topic, partition: message.partition), offset: message.offset,
             key: key, value: value, headers: headers, timestamp: timestamp >= 0 ? timestamp : nil
