@@ -59,7 +59,7 @@ final class OffsetCommitter: @unchecked Sendable {
             try consumer.commit(due)
             lock.withLock { committed.merge(due) { _, new in new } }
         } catch {
-            logger.warning("cannot commit offsets; trying again", metadata: ["error": "\(error)"])
+            logger.log(level: error.isRebalanceInProgress ? .debug : .warning, "cannot commit offsets; trying again", metadata: ["error": "\(error)"])
         }
     }
 }
