@@ -28,12 +28,21 @@ struct SyncHarness {
     var deadLetterPath: String { directory.appendingPathComponent("dead-letter.jsonl").path }
 
     /// The configuration a user would write, for this database's tables.
-    func configuration(sourceURL: String = TestEnvironment.primaryURL, start startText: String? = nil, intervalMS: Int = 20, extra: String = "") throws -> SluiceConfiguration {
-        try SluiceConfiguration.parse(yaml(sourceURL: sourceURL, start: startText, intervalMS: intervalMS, extra: extra), file: "test.yml", environment: [:])
+    func configuration(
+        sourceURL: String = TestEnvironment.primaryURL, start startText: String? = nil, intervalMS: Int = 20, bulk: String = defaultBulk, extra: String = ""
+    ) throws -> SluiceConfiguration {
+        try SluiceConfiguration.parse(
+            yaml(sourceURL: sourceURL, start: startText, intervalMS: intervalMS, bulk: bulk, extra: extra), file: "test.yml", environment: [:]
+        )
     }
 
+    /// Small batches, several in flight: any reordering of one document's writes would show.
+    static let defaultBulk = "max_documents: 50, concurrency: 3, linger_ms: 0"
+
     /// The configuration file's text, for `configuration` and for the `sluice` executable.
-    func yaml(sourceURL: String = TestEnvironment.primaryURL, start startText: String? = nil, intervalMS: Int = 20, extra: String = "") -> String {
+    func yaml(
+        sourceURL: String = TestEnvironment.primaryURL, start startText: String? = nil, intervalMS: Int = 20, bulk: String = defaultBulk, extra: String = ""
+    ) -> String {
         """
             source:
               url: "\(sourceURL)"
@@ -43,7 +52,7 @@ struct SyncHarness {
             sink:
               elasticsearch:
                 url: \(Self.elasticsearchURL)
-                bulk: { max_documents: 50, concurrency: 3, linger_ms: 0 }
+                bulk: { \(bulk) }
                 dead_letter: \(deadLetterPath)
             positions:
               store: file
