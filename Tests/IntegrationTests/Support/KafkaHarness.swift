@@ -96,11 +96,11 @@ struct KafkaScenario {
         )
     }
 
-    func capture() -> SyncHarness.RunningPipeline {
+    func capture() -> SyncHarness.Running<CapturePipeline> {
         sync.start(CapturePipeline(configuration: configuration, logger: TestEnvironment.logger))
     }
 
-    func apply() -> SyncHarness.RunningPipeline {
+    func apply() -> SyncHarness.Running<ApplyPipeline> {
         sync.start(ApplyPipeline(configuration: configuration, logger: TestEnvironment.logger))
     }
 
