@@ -20,6 +20,7 @@ public final class KafkaConsumer: Sendable {
         case revoked([KafkaTopicPartition])
     }
 
+    /// What the consumer sets unless told otherwise.
     public static let defaults: [String: String] = [
         "enable.auto.commit": "false",
         "enable.auto.offset.store": "false",

@@ -10,6 +10,7 @@ public final class KafkaMockCluster: Sendable {
     private let handle: KafkaHandle
     private let cluster: OpaquePointerBox
 
+    /// Starts `brokers` brokers on loopback ports.
     public init(brokers: Int = 3, logger: Logger = Logger(label: "sluice.kafka.mock")) throws(KafkaError) {
         let configuration = try KafkaProperties().makeConfiguration()
         handle = try KafkaHandle(kind: RD_KAFKA_PRODUCER, configuration: configuration, callbacks: HandleCallbacks(logger: logger))
@@ -22,6 +23,7 @@ public final class KafkaMockCluster: Sendable {
     /// `bootstrap.servers` for clients: `127.0.0.1:PORT,…`.
     public var bootstrapServers: String { String(cString: rd_kafka_mock_cluster_bootstraps(cluster.pointer)) }
 
+    /// Creates a topic (clients may also create topics by using them, with the mock's defaults).
     public func createTopic(_ name: String, partitions: Int, replicationFactor: Int = 1) throws(KafkaError) {
         try check(rd_kafka_mock_topic_create(cluster.pointer, name, Int32(partitions), Int32(replicationFactor)), "create topic \(name)")
     }
@@ -31,6 +33,7 @@ public final class KafkaMockCluster: Sendable {
         try check(rd_kafka_mock_broker_set_down(cluster.pointer, id), "take broker \(id) down")
     }
 
+    /// Lets broker `id` (-1: all) accept connections again.
     public func setUp(broker id: Int32) throws(KafkaError) {
         try check(rd_kafka_mock_broker_set_up(cluster.pointer, id), "bring broker \(id) up")
     }

@@ -26,8 +26,8 @@ import Testing
     }
 
     @Test func namesAreEscaped() {
-        let text = self.ndjson([.delete(index: "i\"x", id: "a\\b\n\u{01}é", version: 0)])
-        #expect(text == #"{"delete":{"_index":"i\"x","_id":"a\\b\n\u0001é","version":0,"version_type":"external"}}"# + "\n")
+        let text = self.ndjson([.delete(index: "i\"x", id: "a\\b\n\u{01}é", version: 1)])
+        #expect(text == #"{"delete":{"_index":"i\"x","_id":"a\\b\n\u0001é","version":1,"version_type":"external"}}"# + "\n")
     }
 
     @Test func lineFeedsInTheSourceBecomeSpaces() {

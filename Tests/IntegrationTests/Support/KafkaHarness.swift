@@ -26,7 +26,7 @@ struct KafkaHarness {
               topic: "\(topic)"
               format: \(format.rawValue)
               group: \(group)
-              properties: {topic.metadata.refresh.interval.ms: "200"}
+              properties: {topic.metadata.refresh.interval.ms: "200", session.timeout.ms: "6000", heartbeat.interval.ms: "500", reconnect.backoff.max.ms: "1000"}
             """)
     }
 
@@ -38,7 +38,7 @@ struct KafkaHarness {
         let consumer = try KafkaConsumer(properties: reader, logger: TestEnvironment.logger) { _ in }
         defer { Task { await consumer.close() } }
         let all = topics.flatMap { topic in (0..<Int32(partitions)).map { KafkaTopicPartition(topic: topic, partition: $0) } }
-        try await waitUntil(.seconds(90), what) {
+        try await waitUntil(.seconds(180), what) {
             let committed = try consumer.committed(all)
             return try all.allSatisfy { (committed[$0] ?? nil) ?? 0 == (try consumer.highWatermark($0)) }
         }
