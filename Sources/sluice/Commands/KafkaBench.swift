@@ -66,8 +66,7 @@ struct KafkaBench: AsyncParsableCommand {
         let messages = Int(chunks.produced)
         producer.close()
 
-        var consumerProperties = properties
-        consumerProperties["group.id"] = "bench"
+        let consumerProperties = KafkaProperties(["bootstrap.servers": cluster.bootstrapServers, "group.id": "bench"])
         let consumer = try KafkaConsumer(properties: consumerProperties, logger: logger) { _ in }
         try consumer.subscribe([topic])
         var decoder = KafkaChangeDecoder(format: format)
