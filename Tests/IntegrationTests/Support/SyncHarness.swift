@@ -28,15 +28,24 @@ struct SyncHarness {
     var deadLetterPath: String { directory.appendingPathComponent("dead-letter.jsonl").path }
 
     /// The configuration a user would write, for this database's tables.
-    func configuration(sourceURL: String = TestEnvironment.primaryURL, start startText: String? = nil, intervalMS: Int = 20, extra: String = "") throws -> SluiceConfiguration {
-        try SluiceConfiguration.parse(yaml(sourceURL: sourceURL, start: startText, intervalMS: intervalMS, extra: extra), file: "test.yml", environment: [:])
+    func configuration(sourceURL: String = TestEnvironment.primaryURL, start startText: String? = nil, intervalMS: Int = 20, extra: String = "", sourceURLs: [String]? = nil) throws -> SluiceConfiguration {
+        try SluiceConfiguration.parse(
+            yaml(sourceURL: sourceURL, start: startText, intervalMS: intervalMS, extra: extra, sourceURLs: sourceURLs), file: "test.yml", environment: [:]
+        )
     }
 
     /// The configuration file's text, for `configuration` and for the `sluice` executable.
-    func yaml(sourceURL: String = TestEnvironment.primaryURL, start startText: String? = nil, intervalMS: Int = 20, extra: String = "") -> String {
-        """
+    /// `positions` replaces the positions file section, e.g. with a ZooKeeper or etcd store; `sourceURLs`
+    /// lists several servers (`source.urls`) instead of `sourceURL`.
+    func yaml(
+        sourceURL: String = TestEnvironment.primaryURL, start startText: String? = nil, intervalMS: Int = 20, extra: String = "",
+        positions: String? = nil, sourceURLs: [String]? = nil
+    ) -> String {
+        let positions = positions ?? "positions:\n  store: file\n  path: \(positionsPath)\n  interval_ms: \(intervalMS)\n"
+        let servers = sourceURLs.map { "urls: [\($0.map { "\"\($0)\"" }.joined(separator: ", "))]" } ?? "url: \"\(sourceURL)\""
+        return """
             source:
-              url: "\(sourceURL)"
+              \(servers)
               server_id: \(UInt32.random(in: 10_000...4_000_000_000))
               tables: ['\(db.name)\\..*']
             start: "\(startText ?? start.description)"
@@ -45,10 +54,7 @@ struct SyncHarness {
                 url: \(Self.elasticsearchURL)
                 bulk: { max_documents: 50, concurrency: 3, linger_ms: 0 }
                 dead_letter: \(deadLetterPath)
-            positions:
-              store: file
-              path: \(positionsPath)
-              interval_ms: \(intervalMS)
+            \(positions)
             admin:
               listen: 127.0.0.1:0
             \(extra)
@@ -86,10 +92,10 @@ struct SyncHarness {
     /// Waits until the saved position reaches the primary's current end of binlog: everything
     /// written before this call has been acknowledged by the index. Fails after a generous bound
     /// rather than hanging, naming what it waited for.
-    func waitUntilCaughtUp(on server: MySQLConnection? = nil) async throws {
+    func waitUntilCaughtUp(on server: MySQLConnection? = nil, store: (any PositionStore)? = nil) async throws {
         let row = try await (server ?? db.connection).query("SHOW MASTER STATUS").rows[0]
         let (file, offset) = (row[0] ?? "", UInt64(row[1] ?? "") ?? 0)
-        let store = FilePositionStore(path: positionsPath)
+        let store = store ?? FilePositionStore(path: positionsPath)
         for _ in 0..<3000 {
             if let saved = try await store.load(), saved.snapshot == nil, saved.file > file || (saved.file == file && saved.offset >= offset) {
                 return
