@@ -19,6 +19,8 @@ import ServiceLifecycle
 public struct SyncPipeline: Service {
     public let configuration: SluiceConfiguration
     public let logger: Logger
+    /// Tables to copy again while the pipeline streams on.
+    public let resnapshots: ResnapshotRequests
     /// The store to use instead of the configured one: the leader's fenced store under `LeadingPipeline`.
     let store: (any PositionStore)?
 
@@ -29,6 +31,7 @@ public struct SyncPipeline: Service {
     init(configuration: SluiceConfiguration, logger: Logger, store: (any PositionStore)?) {
         self.configuration = configuration
         self.logger = logger
+        self.resnapshots = ResnapshotRequests(filter: configuration.source.filter)
         self.store = store
     }
 
@@ -75,7 +78,7 @@ public struct SyncPipeline: Service {
             if saved?.snapshot != nil || (saved == nil && configuration.source.start == .snapshot) {
                 resume = try await snapshot(saved: saved, store: store, producer: &producer)
             }
-            try await producer.stream(from: start, resume: resume)
+            try await producer.stream(from: start, resume: resume, resnapshot: saved?.resnapshot, requests: resnapshots)
         }
         try await withTaskCancellationOrGracefulShutdownHandler {
             try await withThrowingTaskGroup(of: Void.self) { group in

@@ -68,16 +68,14 @@ struct SyncHarness {
 
     /// Starts the pipeline as `sluice run` does, in a service group.
     func run(_ configuration: SluiceConfiguration) -> RunningPipeline {
-        let group = ServiceGroup(
-            services: [SyncPipeline(configuration: configuration, logger: TestEnvironment.logger)],
-            gracefulShutdownSignals: [],
-            logger: TestEnvironment.logger
-        )
-        return RunningPipeline(group: group, task: Task { try await group.run() })
+        let pipeline = SyncPipeline(configuration: configuration, logger: TestEnvironment.logger)
+        let group = ServiceGroup(services: [pipeline], gracefulShutdownSignals: [], logger: TestEnvironment.logger)
+        return RunningPipeline(pipeline: pipeline, group: group, task: Task { try await group.run() })
     }
 
     /// A pipeline running in this process.
     struct RunningPipeline {
+        let pipeline: SyncPipeline
         let group: ServiceGroup
         let task: Task<Void, any Error>
 
@@ -89,15 +87,16 @@ struct SyncHarness {
         }
     }
 
-    /// Waits until the saved position reaches the primary's current end of binlog: everything
-    /// written before this call has been acknowledged by the index. Fails after a generous bound
+    /// Waits until the saved position reaches the primary's current end of binlog, with no snapshot
+    /// or re-snapshot left to copy: everything written before this call has been acknowledged by
+    /// the index. Fails after a generous bound
     /// rather than hanging, naming what it waited for.
     func waitUntilCaughtUp(on server: MySQLConnection? = nil, store: (any PositionStore)? = nil) async throws {
         let row = try await (server ?? db.connection).query("SHOW MASTER STATUS").rows[0]
         let (file, offset) = (row[0] ?? "", UInt64(row[1] ?? "") ?? 0)
         let store = store ?? FilePositionStore(path: positionsPath)
         for _ in 0..<3000 {
-            if let saved = try await store.load(), saved.snapshot == nil, saved.file > file || (saved.file == file && saved.offset >= offset) {
+            if let saved = try await store.load(), saved.snapshot == nil, saved.resnapshot == nil, saved.file > file || (saved.file == file && saved.offset >= offset) {
                 return
             }
             try await Task.sleep(for: .milliseconds(20))
