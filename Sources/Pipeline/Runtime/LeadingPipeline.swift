@@ -1,3 +1,4 @@
+import ChangeCapture
 import Coordination
 import Logging
 import Positions
@@ -50,7 +51,9 @@ public struct LeadingPipeline: Service {
         do {
             deposed = try await withThrowingTaskGroup(of: CoordinationError?.self) { group in
                 group.addTask {
-                    try await pipeline.run()
+                    try await BinlogSource.$readingFrom.withValue({ url in status.update { $0.source = "\(url.host):\(url.port)" } }) {
+                        try await pipeline.run()
+                    }
                     return nil
                 }
                 group.addTask { try await store.watchLeadership() }

@@ -162,6 +162,7 @@ public struct SyncPipeline: Service {
                 do {
                     try await store.save(checkpoint.saved)
                     last = checkpoint
+                    return
                 } catch let error as CoordinationError where error.kind == .unavailable {
                     logger.warning("cannot save the position yet; retrying", metadata: ["attempt": "\(attempt + 1)", "error": "\(error)"])
                     try await Task.sleep(for: Self.storeBackoff.delay(attempt: attempt))
