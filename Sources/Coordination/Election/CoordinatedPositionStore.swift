@@ -58,8 +58,10 @@ extension CoordinatedPositionStore {
                 return error
             }
             if clock.hasLapsed(at: .now) {
+                let margin = clock.deadline - clock.lastConfirmed
                 return CoordinationError(
-                    "could not confirm the leadership for \(clock.lease * 2 / 3) (\(lastProblem?.message ?? "no answer")); "
+                    "could not confirm the leadership for \(margin.components.seconds * 1000 + margin.components.attoseconds / 1_000_000_000_000_000) ms "
+                        + "(\(lastProblem?.message ?? "no answer")); "
                         + "a standby may take over, so this instance stops writing",
                     kind: .deposed
                 )

@@ -132,26 +132,38 @@ final class ZooKeeperSession: @unchecked Sendable {
                 pending.resume(Reply(code: code, node: nil))
                 return
             }
-            Task {
-                try? await Task.sleep(for: timeout)
-                pending.resume(Reply(code: ZOPERATIONTIMEOUT.rawValue, node: nil))
-            }
+            pending.expire(after: timeout)
         }
     }
 
     /// A call waiting for its completion; the first of completion and timeout resumes it.
     private final class Pending: Sendable {
-        private let continuation: NIOLockedValueBox<CheckedContinuation<Reply, Never>?>
+        private let state: NIOLockedValueBox<(continuation: CheckedContinuation<Reply, Never>?, timer: Task<Void, Never>?)>
 
         init(_ continuation: CheckedContinuation<Reply, Never>) {
-            self.continuation = NIOLockedValueBox(continuation)
+            self.state = NIOLockedValueBox((continuation, nil))
         }
 
         func resume(_ reply: Reply) {
-            continuation.withLockedValue { continuation in
-                continuation?.resume(returning: reply)
-                continuation = nil
+            let timer = state.withLockedValue { state in
+                state.continuation?.resume(returning: reply)
+                defer { state = (nil, nil) }
+                return state.timer
             }
+            timer?.cancel()
+        }
+
+        /// Resumes with ZOPERATIONTIMEOUT unless the completion comes within `timeout`.
+        func expire(after timeout: Duration) {
+            let timer = Task {
+                guard (try? await Task.sleep(for: timeout)) != nil else { return }
+                self.resume(Reply(code: ZOPERATIONTIMEOUT.rawValue, node: nil))
+            }
+            let finished = state.withLockedValue { state in
+                if state.continuation != nil { state.timer = timer }
+                return state.continuation == nil
+            }
+            if finished { timer.cancel() }
         }
 
         /// Called by the C client's completion thread with the context `call` passed.

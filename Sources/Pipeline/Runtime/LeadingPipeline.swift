@@ -30,6 +30,7 @@ public struct LeadingPipeline: Service {
         status.update { $0.role = .standby }
         let logger = logger
         let status = status
+        let identity = identity
         do {
             try await cancelWhenGracefulShutdown {
                 try await store.campaign(as: identity) { leader in
@@ -40,7 +41,6 @@ public struct LeadingPipeline: Service {
         } catch is CancellationError {
             return
         }
-        let identity = identity
         status.update {
             $0.role = .leader
             $0.leader = identity

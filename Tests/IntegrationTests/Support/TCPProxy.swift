@@ -14,23 +14,23 @@ final class TCPProxy: Sendable {
     private let sockets = Mutex<(open: Set<Int32>, stopped: Bool)>(([], false))
 
     init(to targetPort: Int) throws {
-        listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let listening = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = Self.loopback(port: 0)
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let ready = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(listener, $0, length) == 0 && getsockname(listener, $0, &length) == 0 && listen(listener, 16) == 0
+                bind(listening, $0, length) == 0 && getsockname(listening, $0, &length) == 0 && listen(listening, 16) == 0
             }
         }
         guard ready else {
-            close(listener)
+            close(listening)
             throw SluiceProcess.Failure("cannot listen for the proxy: \(String(cString: strerror(errno)))")
         }
         port = Int(UInt16(bigEndian: address.sin_port))
-        let listener = listener
+        listener = listening
         Thread.detachNewThread { [self] in
             while true {
-                let client = accept(listener, nil, nil)
+                let client = accept(listening, nil, nil)
                 guard client >= 0 else { return }
                 let server = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
                 var target = Self.loopback(port: targetPort)
