@@ -42,7 +42,7 @@ import Testing
     /// Missing required values.
     static let missingValuesCases: [(yaml: String, message: String)] = [
         (minimalYAML(replacing: "  url: mysql://repl:secret@127.0.0.1:3307\n", with: ""),
-         "test.yml: source.url: missing; the server to read, as mysql://USER:PASSWORD@HOST:PORT"),
+         "test.yml: source.url: missing; the server to read, as mysql://USER:PASSWORD@HOST:PORT (or source.urls: [...] for several servers of one topology)"),
         (minimalYAML(replacing: "  server_id: 4242\n", with: ""),
          "test.yml: source.server_id: missing; a replica server id unique among the servers and their readers, e.g. 4242"),
         (minimalYAML(replacing: "  tables: ['shop\\..*']\n", with: ""),
@@ -50,7 +50,7 @@ import Testing
         (minimalYAML(replacing: "sink:\n  elasticsearch:\n    url: http://127.0.0.1:9200\n", with: ""),
          "test.yml: sink.elasticsearch.url: missing; the cluster to write to, e.g. http://127.0.0.1:9200 (or urls: [...] for several nodes)"),
         (minimalYAML(replacing: "positions:\n  store: memory\n", with: ""),
-         "test.yml: positions.store: missing; where to keep the position: memory (forgotten on restart) or file"),
+         "test.yml: positions.store: missing; where to keep the position: memory (forgotten on restart), file, zookeeper or etcd"),
         ("", "test.yml: has no settings; see examples/sluice.yml for a start"),
     ]
 
