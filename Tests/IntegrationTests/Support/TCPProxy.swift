@@ -49,16 +49,22 @@ final class TCPProxy: Sendable {
         }
     }
 
-    /// Cuts every connection and stops listening: new connections are refused.
-    func stop() {
-        let open = sockets.withLock { state in
+    /// Cuts every connection and stops listening: new connections are refused. Returns how many
+    /// connections it cut.
+    @discardableResult
+    func stop() -> Int {
+        // Once only: a second close could hit a descriptor number that was reused meanwhile.
+        let open: Set<Int32>? = sockets.withLock { state in
+            guard !state.stopped else { return nil }
             state.stopped = true
             defer { state.open = [] }
             return state.open
         }
+        guard let open else { return 0 }
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
         for socket in open { shutdown(socket, Int32(SHUT_RDWR)) }
+        return open.count / 2
     }
 
     deinit { stop() }
