@@ -168,11 +168,12 @@ import Glibc
         let harness = try SyncHarness.make(db, start: try await db.binlogEnd())
         defer { Task { await harness.shutdown() } }
         let pipeline = uniquePipelineName("outage")
-        let store = EtcdPositionStore(endpoints: ["http://127.0.0.1:\(port)"], prefix: "/sluice-test", pipeline: pipeline, lease: .seconds(60))
+        let store = EtcdPositionStore(endpoints: ["http://127.0.0.1:\(port)"], prefix: "/sluice-test", pipeline: pipeline, lease: .seconds(600))
         let config = harness.directory.appendingPathComponent("sluice.yml").path
-        // A long takeover time: the outage must not cost the leadership, only the checkpoints.
+        // A takeover time far beyond the test's bounded waits: the outage must not cost the leadership,
+        // only the checkpoints, however slowly the shared servers answer.
         try harness.yaml(
-            extra: "ha:\n  takeover_seconds: 60",
+            extra: "ha:\n  takeover_seconds: 600",
             positions: "positions:\n  store: etcd\n  etcd: [http://127.0.0.1:\(port)]\n  prefix: /sluice-test\n  pipeline: \(pipeline)\n  interval_ms: 100\n"
         ).write(toFile: config, atomically: true, encoding: .utf8)
         let child = try SluiceProcess(["run", "--config", config], logPath: harness.directory.appendingPathComponent("sluice.log").path)

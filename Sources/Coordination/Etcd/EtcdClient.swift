@@ -17,6 +17,15 @@ struct EtcdClient: Sendable {
         self.timeout = timeout
     }
 
+    /// One client for the process, like `HTTPClient.shared` (so never shut down), but failing fast on an
+    /// endpoint that refuses connections: the next endpoint is tried, and an outage is reported at once
+    /// instead of when the request times out.
+    private static let http: HTTPClient = {
+        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
     typealias Object = [String: Any]
 
     /// POSTs `body` to `path` and returns the decoded reply. An endpoint that cannot be reached, or answers
@@ -37,7 +46,7 @@ struct EtcdClient: Sendable {
             let status: UInt
             let data: Data
             do {
-                let response = try await HTTPClient.shared.execute(request, timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000))
+                let response = try await Self.http.execute(request, timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000))
                 status = response.status.code
                 data = Data(buffer: try await response.body.collect(upTo: 16 << 20))
             } catch {

@@ -22,7 +22,8 @@ public actor EtcdPositionStore: CoordinatedPositionStore {
         positionKey = "\(root)/\(pipeline)/position"
         leaderKey = "\(root)/\(pipeline)/leader"
         self.lease = lease
-        client = EtcdClient(endpoints: endpoints, timeout: max(lease / 3, .seconds(1)))
+        // Small requests on a near network: a slow answer counts as none, well within the lease.
+        client = EtcdClient(endpoints: endpoints, timeout: min(max(lease / 6, .seconds(1)), .seconds(3)))
     }
 
     public nonisolated var description: String { "etcd \(client.endpoints.joined(separator: ",")) \(positionKey)" }
