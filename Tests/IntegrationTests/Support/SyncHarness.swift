@@ -28,17 +28,23 @@ struct SyncHarness {
     var deadLetterPath: String { directory.appendingPathComponent("dead-letter.jsonl").path }
 
     /// The configuration a user would write, for this database's tables.
-    func configuration(sourceURL: String = TestEnvironment.primaryURL, start startText: String? = nil, intervalMS: Int = 20, extra: String = "", sourceURLs: [String]? = nil) throws -> SluiceConfiguration {
+    func configuration(
+        sourceURL: String = TestEnvironment.primaryURL, start startText: String? = nil, intervalMS: Int = 20, bulk: String = defaultBulk, extra: String = "",
+        sourceURLs: [String]? = nil
+    ) throws -> SluiceConfiguration {
         try SluiceConfiguration.parse(
-            yaml(sourceURL: sourceURL, start: startText, intervalMS: intervalMS, extra: extra, sourceURLs: sourceURLs), file: "test.yml", environment: [:]
+            yaml(sourceURL: sourceURL, start: startText, intervalMS: intervalMS, bulk: bulk, extra: extra, sourceURLs: sourceURLs), file: "test.yml", environment: [:]
         )
     }
+
+    /// Small batches, several in flight: any reordering of one document's writes would show.
+    static let defaultBulk = "max_documents: 50, concurrency: 3, linger_ms: 0"
 
     /// The configuration file's text, for `configuration` and for the `sluice` executable.
     /// `positions` replaces the positions file section, e.g. with a ZooKeeper or etcd store; `sourceURLs`
     /// lists several servers (`source.urls`) instead of `sourceURL`.
     func yaml(
-        sourceURL: String = TestEnvironment.primaryURL, start startText: String? = nil, intervalMS: Int = 20, extra: String = "",
+        sourceURL: String = TestEnvironment.primaryURL, start startText: String? = nil, intervalMS: Int = 20, bulk: String = defaultBulk, extra: String = "",
         positions: String? = nil, sourceURLs: [String]? = nil
     ) -> String {
         let positions = positions ?? "positions:\n  store: file\n  path: \(positionsPath)\n  interval_ms: \(intervalMS)\n"
@@ -52,7 +58,7 @@ struct SyncHarness {
             sink:
               elasticsearch:
                 url: \(Self.elasticsearchURL)
-                bulk: { max_documents: 50, concurrency: 3, linger_ms: 0 }
+                bulk: { \(bulk) }
                 dead_letter: \(deadLetterPath)
             \(positions)
             admin:
