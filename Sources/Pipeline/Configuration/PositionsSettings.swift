@@ -41,6 +41,10 @@ public struct PositionsSettings: Sendable, Equatable {
         }
 
         public var description: String { "\(prefix)/\(pipeline), takeover \(takeover)" }
+
+        /// The session timeout or lease TTL: three quarters of the takeover time, so that the session's
+        /// expiry, the server's own expiry rounds and a standby's next try (every lease / 6) all fit in it.
+        public var lease: Duration { takeover * 3 / 4 }
     }
 
     public var store: Store
@@ -53,9 +57,9 @@ public struct PositionsSettings: Sendable, Equatable {
         case .memory: MemoryPositionStore()
         case let .file(path): FilePositionStore(path: path)
         case let .zookeeper(ensemble, c):
-            try ZooKeeperPositionStore(ensemble: ensemble, prefix: c.prefix, pipeline: c.pipeline, lease: c.takeover)
+            try ZooKeeperPositionStore(ensemble: ensemble, prefix: c.prefix, pipeline: c.pipeline, lease: c.lease)
         case let .etcd(endpoints, c):
-            EtcdPositionStore(endpoints: endpoints, prefix: c.prefix, pipeline: c.pipeline, lease: c.takeover)
+            EtcdPositionStore(endpoints: endpoints, prefix: c.prefix, pipeline: c.pipeline, lease: c.lease)
         }
     }
 
