@@ -10,6 +10,9 @@ import Glibc
 /// Two `sluice run` processes with one pipeline name on the real ZooKeeper and etcd: one leads, the other
 /// stands by and takes over from the shared position; a deposed leader never moves that position.
 @Suite struct HighAvailabilityTests {
+    /// How long reading may take to catch up: it reads every other suite's writes to the shared primary too.
+    static let catchUp = Duration.seconds(300)
+
     /// A scratch table, a harness and a configuration file whose positions live in `server`.
     struct Setup {
         let db: ScratchDatabase
@@ -75,7 +78,7 @@ import Glibc
         }
 
         try await setup.write(300)
-        try await waitUntil(.seconds(60), "the leader to save a position", lastSeen: { first.logTail(5) }) {
+        try await waitUntil(Self.catchUp, "the leader to save a position", lastSeen: { first.logTail(5) }) {
             try await setup.store.load() != nil
         }
         // Killed while the workload goes on.
@@ -86,7 +89,7 @@ import Glibc
         try await setup.waitUntilLeader(second, "the standby to take over")
         try await setup.write(150, from: 600)
 
-        try await setup.harness.waitUntilCaughtUp(store: setup.store)
+        try await setup.harness.waitUntilCaughtUp(store: setup.store, within: Self.catchUp)
         #expect(try await setup.harness.assertIndexEqualsTable("t", columns: ["v", "n"]) == [], "log:\n\(second.logTail())")
         second.signal(SIGTERM)
         #expect(try await second.waitForExit(within: .seconds(30), "after SIGTERM") == .exit(0), "log:\n\(second.logTail())")
@@ -107,12 +110,12 @@ import Glibc
         let second = try setup.start("second")
         defer { second.killIfRunning() }
         try await setup.write(200)
-        try await setup.harness.waitUntilCaughtUp(store: setup.store)
+        try await setup.harness.waitUntilCaughtUp(store: setup.store, within: Self.catchUp)
 
         first.signal(SIGSTOP)
         try await setup.waitUntilLeader(second, "the standby to take over from the frozen leader")
         try await setup.write(200, from: 200)
-        try await setup.harness.waitUntilCaughtUp(store: setup.store)
+        try await setup.harness.waitUntilCaughtUp(store: setup.store, within: Self.catchUp)
         let saved = try #require(try await setup.store.load())
 
         first.signal(SIGCONT)
@@ -126,7 +129,7 @@ import Glibc
         #expect(try await setup.store.leader()?.pid == second.pid)
 
         try await setup.write(100, from: 400)
-        try await setup.harness.waitUntilCaughtUp(store: setup.store)
+        try await setup.harness.waitUntilCaughtUp(store: setup.store, within: Self.catchUp)
         #expect(try await setup.harness.assertIndexEqualsTable("t", columns: ["v", "n"]) == [], "log:\n\(second.logTail())")
         second.signal(SIGTERM)
         #expect(try await second.waitForExit(within: .seconds(30), "after SIGTERM") == .exit(0), "log:\n\(second.logTail())")
@@ -178,14 +181,14 @@ import Glibc
         defer { child.killIfRunning() }
 
         try await db.execute("INSERT INTO \(table) VALUES " + (1...50).map { "(\($0), 'a')" }.joined(separator: ","))
-        try await harness.waitUntilCaughtUp(store: store)
+        try await harness.waitUntilCaughtUp(store: store, within: HighAvailabilityTests.catchUp)
         let before = try #require(try await store.load())
 
         try Services.run(["stop-etcd"], environment: services)
         try await db.execute("UPDATE \(table) SET v = 'during the outage' WHERE id <= 25")
         try await db.execute("DELETE FROM \(table) WHERE id > 40")
         // Writes go on reaching the index while checkpoints wait.
-        try await waitUntil(.seconds(60), "the index to take the changes made during the outage", lastSeen: { child.logTail(5) }) {
+        try await waitUntil(HighAvailabilityTests.catchUp, "the index to take the changes made during the outage", lastSeen: { child.logTail(5) }) {
             (try? await harness.assertIndexEqualsTable("t", columns: ["v"])) == []
         }
         try await waitUntil(.seconds(60), "a failed save to be retried", lastSeen: { child.logTail(5) }) {
@@ -194,7 +197,7 @@ import Glibc
         #expect(child.process.isRunning, "log:\n\(child.logTail())")
 
         try Services.run(["start-etcd"], environment: services)
-        try await harness.waitUntilCaughtUp(store: store)
+        try await harness.waitUntilCaughtUp(store: store, within: HighAvailabilityTests.catchUp)
         let after = try #require(try await store.load())
         #expect(after.isAtOrAfter(file: before.file, offset: before.offset) && after != before)
         #expect(try await harness.assertIndexEqualsTable("t", columns: ["v"]) == [])

@@ -29,10 +29,10 @@ import Testing
         // Waits on this test's own rows and GTIDs, not the binlog's end: other suites write to the
         // shared primary meanwhile.
         func waitUntilIndexed(_ what: String) async throws {
-            try await waitUntil(.seconds(120), what) { (try? await harness.assertIndexEqualsTable("t", columns: ["v", "n"])) == [] }
+            try await waitUntil(HighAvailabilityTests.catchUp, what) { (try? await harness.assertIndexEqualsTable("t", columns: ["v", "n"])) == [] }
             let last = try await db.execute("SELECT @@gtid_binlog_pos").rows[0][0] ?? ""
             let wanted = SavedPosition(file: "", offset: 0, gtidSet: last, timestamp: 0).gtidSum ?? 1
-            try await waitUntil(.seconds(120), "the saved position to reach \(last) (\(what))", lastSeen: { "\(String(describing: try? await harness.savedPosition()))" }) {
+            try await waitUntil(HighAvailabilityTests.catchUp, "the saved position to reach \(last) (\(what))", lastSeen: { "\(String(describing: try? await harness.savedPosition()))" }) {
                 (try await harness.savedPosition()?.gtidSum ?? 0) >= wanted
             }
         }

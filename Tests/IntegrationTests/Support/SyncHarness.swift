@@ -97,17 +97,18 @@ struct SyncHarness {
     /// or re-snapshot left to copy: everything written before this call has been acknowledged by
     /// the index. Fails after a generous bound
     /// rather than hanging, naming what it waited for.
-    func waitUntilCaughtUp(on server: MySQLConnection? = nil, store: (any PositionStore)? = nil) async throws {
+    func waitUntilCaughtUp(on server: MySQLConnection? = nil, store: (any PositionStore)? = nil, within bound: Duration = .seconds(60)) async throws {
         let row = try await (server ?? db.connection).query("SHOW MASTER STATUS").rows[0]
         let (file, offset) = (row[0] ?? "", UInt64(row[1] ?? "") ?? 0)
         let store = store ?? FilePositionStore(path: positionsPath)
-        for _ in 0..<3000 {
+        let deadline = ContinuousClock.now + bound
+        while ContinuousClock.now < deadline {
             if let saved = try await store.load(), saved.snapshot == nil, saved.resnapshot == nil, saved.file > file || (saved.file == file && saved.offset >= offset) {
                 return
             }
             try await Task.sleep(for: .milliseconds(20))
         }
-        throw HarnessError("the pipeline did not reach \(file):\(offset) within 60 s; saved: \(String(describing: try await store.load()))")
+        throw HarnessError("the pipeline did not reach \(file):\(offset) within \(bound); saved: \(String(describing: try await store.load()))")
     }
 
     /// Every row of `table` as a document with the same id and the same values, and nothing else.
