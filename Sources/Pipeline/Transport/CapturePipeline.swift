@@ -31,7 +31,13 @@ public struct CapturePipeline: Service {
                     + "(copy the existing rows into the index once with sluice run)"
             )
         }
-        let (store, saved) = try await configuration.positions.openStore()
+        let store = try configuration.positions.makeStore()
+        let saved: SavedPosition?
+        do {
+            saved = try await store.load()
+        } catch {
+            throw PipelineError("cannot read the saved position from \(store): \(error)")
+        }
         // Refuse a selected table without a key before anything is produced.
         let connection = try await MySQLConnection.connect(configuration.source.url.connectionConfiguration, logger: logger)
         do {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Coordination
 import Foundation
 import Logging
 import Pipeline
@@ -18,7 +19,13 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var options: ConfigurationOptions
 
     func run() async throws {
-        try await options.runUntilStopped { SyncPipeline(configuration: $0, logger: $1) }
+        try await options.runUntilStopped { configuration, logger in
+            if let store = try configuration.positions.makeStore() as? any CoordinatedPositionStore {
+                // One leader per pipeline name; this instance may wait as a standby first.
+                return LeadingPipeline(configuration: configuration, store: store, identity: .current(), status: HighAvailabilityStatus(), logger: logger)
+            }
+            return SyncPipeline(configuration: configuration, logger: logger)
+        }
     }
 }
 
@@ -36,13 +43,13 @@ struct ConfigurationOptions: ParsableArguments {
 
     /// Loads the configuration, logs it (secrets hidden), and runs the service it makes until the
     /// service ends or SIGINT/SIGTERM stops it gracefully.
-    func runUntilStopped(_ makeService: (SluiceConfiguration, Logger) -> some Service) async throws {
+    func runUntilStopped(_ makeService: (SluiceConfiguration, Logger) throws -> any Service) async throws {
         let configuration = try load()
         let logger = logger()
         logger.info("configuration", metadata: ["settings": "\(configuration)"])
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: makeService(configuration, logger), successTerminationBehavior: .gracefullyShutdownGroup)],
+                services: [.init(service: try makeService(configuration, logger), successTerminationBehavior: .gracefullyShutdownGroup)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )
