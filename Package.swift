@@ -23,6 +23,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
     ],
     targets: [
         // Debian's libzstd, for MySQL 8 TRANSACTION_PAYLOAD events.
@@ -73,7 +76,7 @@ let package = Package(
         ),
         // Where the checkpoint is kept: memory or a file (ZooKeeper and etcd later).
         .target(name: "Positions", dependencies: [.product(name: "Logging", package: "swift-log")]),
-        // The wiring: configuration, snapshot, coalescing, batching, checkpoints.
+        // The wiring: configuration, snapshot, coalescing, batching, checkpoints, metrics.
         .target(
             name: "Pipeline",
             dependencies: [
@@ -86,19 +89,40 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        // The admin HTTP API (metrics, health, readiness, status) and its client, `sluice status`.
+        .target(
+            name: "Admin",
+            dependencies: [
+                "ChangeCapture",
+                "MySQLProtocol",
+                "Pipeline",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
             name: "sluice",
             dependencies: [
+                "Admin",
                 "Binlog",
                 "ChangeCapture",
+                "Elasticsearch",
+                "MySQLProtocol",
                 "Pipeline",
                 "Positions",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(name: "BinlogTests", dependencies: ["Binlog"], resources: [.copy("Fixtures")]),
@@ -119,9 +143,11 @@ let package = Package(
         .testTarget(name: "ElasticsearchTests", dependencies: ["Elasticsearch"]),
         .testTarget(name: "PositionsTests", dependencies: ["Positions"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline"]),
+        .testTarget(name: "AdminTests", dependencies: ["Admin", "Pipeline"]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
+                "Admin",
                 "ChangeCapture",
                 "MySQLProtocol",
                 "Binlog",
@@ -131,6 +157,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
     ],

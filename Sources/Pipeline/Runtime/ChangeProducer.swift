@@ -9,22 +9,25 @@ import NIOCore
 struct ChangeProducer {
     let configuration: SluiceConfiguration
     let client: ElasticsearchClient
-    let server: ServerInfo
+    /// The cluster indexes are created on; nil when writes are discarded (`sink.discard`).
+    let server: ServerInfo?
     let queue: WriteQueue
     let deadLetters: DeadLetterFile
+    let metrics: PipelineMetrics
     let logger: Logger
     private var mapper: DocumentMapper
     private var ensuredIndexes: Set<String> = []
 
     init(
-        configuration: SluiceConfiguration, client: ElasticsearchClient, server: ServerInfo, queue: WriteQueue,
-        deadLetters: DeadLetterFile, logger: Logger
+        configuration: SluiceConfiguration, client: ElasticsearchClient, server: ServerInfo?, queue: WriteQueue,
+        deadLetters: DeadLetterFile, metrics: PipelineMetrics, logger: Logger
     ) {
         self.configuration = configuration
         self.client = client
         self.server = server
         self.queue = queue
         self.deadLetters = deadLetters
+        self.metrics = metrics
         self.logger = logger
         self.mapper = DocumentMapper(rules: configuration.rules)
     }
@@ -34,6 +37,7 @@ struct ChangeProducer {
     mutating func stream(from start: StartPosition, resume: ReplicationPosition?) async throws {
         let source = BinlogSource(configuration: configuration.source.binlogSource(startingAt: start), logger: logger)
         for try await chunk in source.changes(from: resume) {
+            metrics.read(chunk)
             try await enqueue(chunk.changes, commit: chunk.commit.map {
                 Checkpoint(position: $0, timestamp: chunk.changes.last?.timestamp ?? 0)
             })
@@ -51,6 +55,7 @@ struct ChangeProducer {
             } catch {
                 logger.error("dead-lettered a change that cannot become a document", metadata: ["reason": "\(error)"])
                 try await deadLetters.append(change, index: "", id: "", status: 0, type: "unmappable", reason: error.description)
+                metrics.deadLettered(change)
             }
         }
         await queue.push(Self.lastWritePerDocument(writes), commit: commit)
@@ -72,6 +77,7 @@ struct ChangeProducer {
     /// Creates the change's index with mappings from its column types, unless it or a matching
     /// template exists; once per index.
     private mutating func ensureIndex(for change: RowChange) async throws {
+        guard let server else { return }
         let plan = mapper.plan(for: change)
         guard !ensuredIndexes.contains(plan.index) else { return }
         let descriptors = change.columns.descriptors

@@ -18,10 +18,22 @@ import ServiceLifecycle
 public struct SyncPipeline: Service {
     public let configuration: SluiceConfiguration
     public let logger: Logger
+    /// What it measures, for the admin API.
+    public let metrics: PipelineMetrics
+    private let acknowledged: (@Sendable ([RowChange]) -> Void)?
 
-    public init(configuration: SluiceConfiguration, logger: Logger) {
+    /// - Parameters:
+    ///   - logger: its warnings and errors also become `/status`'s last error.
+    ///   - acknowledged: called with the changes of each batch once the sink settled it (for
+    ///     benchmarks that time each change).
+    public init(
+        configuration: SluiceConfiguration, logger: Logger, metrics: PipelineMetrics = PipelineMetrics(),
+        acknowledged: (@Sendable ([RowChange]) -> Void)? = nil
+    ) {
         self.configuration = configuration
-        self.logger = logger
+        self.logger = metrics.recordingProblems(logger)
+        self.metrics = metrics
+        self.acknowledged = acknowledged
     }
 
     public func run() async throws {
@@ -43,20 +55,22 @@ public struct SyncPipeline: Service {
     }
 
     private func run(store: any PositionStore, saved: SavedPosition?, client: ElasticsearchClient) async throws {
-        let server = try await client.info()
+        let server = configuration.discard ? nil : try await client.info()
         let bulk = configuration.elasticsearch.bulk
-        let queue = WriteQueue(maxBytes: bulk.maxBytesInFlight, linger: bulk.linger)
-        let writer = BulkWriter(client: client, logger: logger)
+        let queue = WriteQueue(maxBytes: bulk.maxBytesInFlight, linger: bulk.linger, metrics: metrics)
+        let writer = BulkWriter(logger: logger, submit: metrics.instrument(configuration.discard ? DiscardingSink.submit : { try await client.bulk($0) }))
         let deadLetters = DeadLetterFile(path: configuration.elasticsearch.deadLetterPath)
         // Refuse a selected table without a key before anything is written.
         let connection = try await MySQLConnection.connect(configuration.source.url.connectionConfiguration, logger: logger)
         defer { Task { try? await connection.close() } }
         _ = try await InitialSnapshot(configuration: configuration, logger: logger).selectedTables(on: connection)
+        metrics.started()
         logger.info("starting", metadata: ["saved": "\(saved.map { "\($0.file):\($0.offset)" } ?? "none")", "positions": "\(store)"])
         let reader = Task {
             defer { Task { await queue.close() } }
             var producer = ChangeProducer(
-                configuration: configuration, client: client, server: server, queue: queue, deadLetters: deadLetters, logger: logger
+                configuration: configuration, client: client, server: server, queue: queue, deadLetters: deadLetters, metrics: metrics,
+                logger: logger
             )
             var resume = saved.map(ReplicationPosition.init)
             let start: StartPosition
@@ -122,9 +136,11 @@ public struct SyncPipeline: Service {
         } else {
             progress = try await snapshot.begin(on: connection)
             // Saved before copying, so that a restart resumes this snapshot at this position.
-            try await store.save(SavedPosition(
+            let position = SavedPosition(
                 file: progress.binlogFile, offset: progress.binlogOffset, gtidSet: progress.gtidSet, timestamp: 0, snapshot: progress
-            ))
+            )
+            try await store.save(position)
+            metrics.saved(position)
         }
         return try await snapshot.copy(progress, on: connection, into: &producer)
     }
@@ -138,14 +154,18 @@ public struct SyncPipeline: Service {
             ])
             try await deadLetters.append(write.change, index: write.index, id: write.id, status: status, type: type, reason: reason)
         }
+        metrics.settled(batch.writes, outcomes)
+        acknowledged?(batch.writes.map(\.change))
     }
 
     /// Saves the durable position at most every `positions.interval`, and once more at the end.
     private func checkpointLoop(queue: WriteQueue, store: any PositionStore, saved: SavedPosition?) async throws {
         var last = saved.map { Checkpoint(position: ReplicationPosition($0), timestamp: UInt32(clamping: $0.timestamp)) }
+        if let saved { metrics.saved(saved) }
         func save() async throws {
             guard let checkpoint = await queue.checkpoint, checkpoint != last else { return }
             try await store.save(checkpoint.saved)
+            metrics.saved(checkpoint.saved)
             last = checkpoint
         }
         while await !queue.isFinished, !Task.isCancelled {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The writes between the source and the sink, and the bookkeeping that keeps the checkpoint honest.
 ///
 /// - Writes are numbered in source order. Batches are always a prefix of what is waiting, cut short
@@ -27,16 +29,20 @@ actor WriteQueue {
     private var inFlight: [UInt64: UInt64] = [:]
     private var inFlightDocuments: Set<DocumentKey> = []
     private var nextBatch: UInt64 = 0
-    /// Commit positions in order, each with the sequence every earlier write is below.
-    private var commits: [(before: UInt64, position: Checkpoint)] = []
+    /// Commit positions in order, each with the sequence every earlier write is below, and when it
+    /// was queued (seconds since the epoch, for lag and freshness).
+    private var commits: [(before: UInt64, position: Checkpoint, queuedAt: Double)] = []
     private var durable: Checkpoint?
     private var closed = false
     private var spaceWaiters: [CheckedContinuation<Void, Never>] = []
     private var workWaiters: [CheckedContinuation<Void, Never>] = []
 
-    init(maxBytes: Int, linger: Duration = .zero) {
+    private let metrics: PipelineMetrics?
+
+    init(maxBytes: Int, linger: Duration = .zero, metrics: PipelineMetrics? = nil) {
         self.maxBytes = maxBytes
         self.linger = linger
+        self.metrics = metrics
     }
 
     /// Adds a transaction's (or a chunk's) writes, and its commit position if it ends one.
@@ -52,8 +58,8 @@ actor WriteQueue {
             bytes += write.byteCount
             waitingBytes += write.byteCount
         }
-        if let commit { commits.append((nextSequence, commit)) }
-        advanceDurable()
+        if let commit { commits.append((nextSequence, commit, Date().timeIntervalSince1970)) }
+        report(acknowledged: advanceDurable())
         wakeWorkers()
     }
 
@@ -86,6 +92,7 @@ actor WriteQueue {
                     await self?.wakeWorkers()
                 }
             } else if let batch = cutBatch(maxDocuments: maxDocuments, maxBytes: batchBytes) {
+                report(acknowledged: [])
                 return batch
             } else if closed, waitingHead == waiting.count {
                 return nil
@@ -99,7 +106,7 @@ actor WriteQueue {
         inFlight[batch.id] = nil
         for write in batch.writes { inFlightDocuments.remove(write.key) }
         bytes -= batch.bytes
-        advanceDurable()
+        report(acknowledged: advanceDurable())
         for waiter in spaceWaiters { waiter.resume() }
         spaceWaiters.removeAll()
         wakeWorkers()
@@ -147,15 +154,30 @@ actor WriteQueue {
         return Batch(id: id, writes: writes, bytes: size)
     }
 
-    private func advanceDurable() {
+    /// Moves the durable checkpoint up; returns the commit times of the transactions it passed.
+    private func advanceDurable() -> [Double] {
         // Every write below this sequence is settled.
         let low = min(inFlight.values.min() ?? .max, waitingHead < waiting.count ? waiting[waitingHead].sequence : .max, nextSequence)
         var settled = 0
+        var acknowledged: [Double] = []
         while settled < commits.count, commits[settled].before <= low {
             durable = commits[settled].position
+            if let commit = Self.commitTime(commits[settled]) { acknowledged.append(commit) }
             settled += 1
         }
         commits.removeFirst(settled)
+        return acknowledged
+    }
+
+    private func report(acknowledged: [Double]) {
+        guard let metrics else { return }
+        // Snapshot chunks and transactions without selected changes carry no commit time.
+        let oldest = commits.lazy.compactMap(Self.commitTime).first
+        metrics.queue(waiting: waiting.count - waitingHead, bytes: bytes, oldestPending: oldest, acknowledged: acknowledged)
+    }
+
+    private static func commitTime(_ commit: (before: UInt64, position: Checkpoint, queuedAt: Double)) -> Double? {
+        commit.position.timestamp > 0 ? BinlogLag.commitTime(timestamp: commit.position.timestamp, queuedAt: commit.queuedAt) : nil
     }
 
     private func wakeWorkers() {

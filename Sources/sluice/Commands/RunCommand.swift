@@ -1,3 +1,4 @@
+import Admin
 import ArgumentParser
 import Foundation
 import Logging
@@ -11,7 +12,8 @@ struct RunCommand: AsyncParsableCommand {
         discussion: """
             Stops cleanly on SIGINT or SIGTERM: reading stops, queued writes are flushed, and the
             position is saved. Environment variables override any configuration key
-            (SLUICE_SOURCE_URL, SLUICE_POSITIONS_PATH, …).
+            (SLUICE_SOURCE_URL, SLUICE_POSITIONS_PATH, …). Serves /metrics, /health, /ready and
+            /status on admin.listen (127.0.0.1:9108 unless configured).
             """
     )
 
@@ -21,14 +23,7 @@ struct RunCommand: AsyncParsableCommand {
         let configuration = try options.load()
         let logger = options.logger()
         logger.info("configuration", metadata: ["settings": "\(configuration)"])
-        let group = ServiceGroup(
-            configuration: .init(
-                services: [.init(service: SyncPipeline(configuration: configuration, logger: logger), successTerminationBehavior: .gracefullyShutdownGroup)],
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger
-            )
-        )
-        try await group.run()
+        try await SluiceRun(configuration: configuration, logger: logger).serviceGroup(signals: [.sigterm, .sigint], logger: logger).run()
     }
 }
 

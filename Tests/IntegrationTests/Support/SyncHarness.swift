@@ -1,3 +1,4 @@
+import Admin
 import ChangeCapture
 import Elasticsearch
 import Foundation
@@ -60,20 +61,18 @@ struct SyncHarness {
         try await FilePositionStore(path: positionsPath).load()
     }
 
-    /// Starts the pipeline as `sluice run` does, in a service group.
+    /// Starts the pipeline and its admin API as `sluice run` does, in a service group.
     func run(_ configuration: SluiceConfiguration) -> RunningPipeline {
-        let group = ServiceGroup(
-            services: [SyncPipeline(configuration: configuration, logger: TestEnvironment.logger)],
-            gracefulShutdownSignals: [],
-            logger: TestEnvironment.logger
-        )
-        return RunningPipeline(group: group, task: Task { try await group.run() })
+        let run = SluiceRun(configuration: configuration, logger: TestEnvironment.logger)
+        let group = run.serviceGroup(signals: [], logger: TestEnvironment.logger)
+        return RunningPipeline(group: group, task: Task { try await group.run() }, admin: run.admin)
     }
 
     /// A pipeline running in this process.
     struct RunningPipeline {
         let group: ServiceGroup
         let task: Task<Void, any Error>
+        let admin: AdminServer
 
         /// Stops it as SIGTERM does (reading stops, queued writes are flushed, the position saved),
         /// and waits for it; rethrows what it failed with.
