@@ -26,8 +26,9 @@ public enum AdminClient {
                 throw AdminError("\(url) answered with a status this version cannot read: \(error)")
             }
         case 401:
-            throw AdminError("\(url) wants a bearer token that \(settings.token == nil ? "is not configured" : "differs from admin.token"): "
-                + "set admin.token (or admin.token_file, or SLUICE_ADMIN_TOKEN) as the running instance has it")
+            let given = settings.token == nil ? "none is configured" : "the configured one is not it"
+            throw AdminError("\(url) wants the running instance's bearer token (401) and \(given): "
+                + "set admin.token, admin.token_file or SLUICE_ADMIN_TOKEN as that instance has it")
         default:
             throw AdminError("\(url) answered HTTP \(response.status.code): \(String(buffer: body))")
         }

@@ -15,7 +15,8 @@ public struct SluiceRun: Sendable {
         admin = AdminServer(settings: configuration.admin, source: configuration.source, metrics: pipeline.metrics, logger: pipeline.logger)
     }
 
-    /// The service group to run: when the pipeline ends, the admin API stops too.
+    /// The service group to run: when the pipeline ends, with or without an error, the admin API
+    /// shuts down gracefully too; the group's `run` rethrows the pipeline's error.
     public func serviceGroup(signals: [UnixSignal], logger: Logger) -> ServiceGroup {
         ServiceGroup(
             configuration: .init(
@@ -23,7 +24,7 @@ public struct SluiceRun: Sendable {
                 // API still answers.
                 services: [
                     .init(service: admin, successTerminationBehavior: .gracefullyShutdownGroup),
-                    .init(service: pipeline, successTerminationBehavior: .gracefullyShutdownGroup),
+                    .init(service: pipeline, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
                 ],
                 gracefulShutdownSignals: signals,
                 logger: logger

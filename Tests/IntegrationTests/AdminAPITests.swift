@@ -18,7 +18,7 @@ import Testing
         // An index whose mapping refuses the table's text: its document is dead-lettered.
         try await harness.client.ensureIndex("\(db.name).bad", mappings: ByteBuffer(string: #"{"properties":{"v":{"type":"long"}}}"#))
         let token = "t0ken-\(UInt32.random(in: 1...UInt32.max))"
-        let configuration = try SluiceConfiguration.parse(harness.yaml(), file: "test.yml", environment: ["SLUICE_ADMIN_TOKEN": token])
+        let configuration = try SluiceConfiguration.parse(harness.yaml(intervalMS: 300), file: "test.yml", environment: ["SLUICE_ADMIN_TOKEN": token])
         let pipeline = harness.run(configuration)
         let api = AdminAPI(port: await pipeline.admin.port(), token: token)
 
@@ -53,14 +53,12 @@ import Testing
             #expect(metrics.value(series, [:]) != nil, "\(series) is missing")
         }
 
-        // The status names the position the store holds (compared when both stand still, as other
-        // tests' transactions move it on), and the per-table counts.
-        try await waitUntil(.seconds(30), "/status to show the saved position") {
-            let before = try await harness.savedPosition()
-            let status = try await api.status()
-            let after = try await harness.savedPosition()
-            guard let saved = before, before == after, let position = status.position else { return false }
+        // The status names the position the store holds. Other tests' transactions move it on, so it
+        // is read first and the store just after, well within the positions interval.
+        try await waitUntil(.seconds(60), "/status to show the saved position") {
+            guard let position = try await api.status().position, let saved = try await harness.savedPosition() else { return false }
             return position.file == saved.file && position.offset == saved.offset && position.gtidSet == saved.gtidSet
+                && position.timestamp == saved.timestamp
         }
         try await waitUntil(.seconds(30), "the probe to report the lag in bytes") { try await api.status().lag.bytes != nil }
         let status = try await api.status()
@@ -79,6 +77,33 @@ import Testing
             try await api.get("/ready").status == 200
         }
         #expect(try await api.get("/health").status == 200)
+        try await pipeline.stop()
+    }
+
+    @Test func snapshotProgressIsCountedPerTable() async throws {
+        let db = try await ScratchDatabase.create("adminsnap")
+        defer { Task { try? await db.drop() } }
+        try await db.execute("CREATE TABLE `\(db.name)`.a (id INT PRIMARY KEY, v INT)")
+        try await db.execute("CREATE TABLE `\(db.name)`.b (id INT PRIMARY KEY, v INT)")
+        try await db.execute("INSERT INTO `\(db.name)`.a VALUES " + (1...30).map { "(\($0), \($0))" }.joined(separator: ","))
+        try await db.execute("INSERT INTO `\(db.name)`.b VALUES (1, 1), (2, 2)")
+        let harness = try SyncHarness.make(db, start: .latest)
+        defer { Task { await harness.shutdown() } }
+        let pipeline = harness.run(try harness.configuration(start: "snapshot", extra: "snapshot: {chunk_size: 7}"))
+        let api = AdminAPI(port: await pipeline.admin.port(), token: nil)
+        try await harness.waitUntilCaughtUp()
+        let metrics = try await api.metrics()
+        #expect(metrics.value("sluice_snapshot_rows_copied_total", ["table": "\(db.name).a"]) == 30)
+        #expect(metrics.value("sluice_snapshot_rows_copied_total", ["table": "\(db.name).b"]) == 2)
+        #expect(metrics.value("sluice_snapshot_tables_done", [:]) == 2)
+        #expect(metrics.value("sluice_snapshot_tables_total", [:]) == 2)
+        #expect(metrics.value("sluice_snapshot_rows_estimated", ["table": "\(db.name).a"]) != nil)
+        // Snapshot rows are documents written, not row changes read from the binlog.
+        #expect(metrics.value("sluice_documents_written_total", ["table": "\(db.name).a"]) == 30)
+        #expect(metrics.value("sluice_row_changes_total", ["table": "\(db.name).a", "op": "insert"]) == nil)
+        let status = try await api.status()
+        #expect(status.snapshot == nil)
+        #expect(status.tables.first { $0.name == "\(db.name).a" }?.snapshotRows == 30)
         try await pipeline.stop()
     }
 

@@ -21,7 +21,8 @@ struct SyncBench: AsyncParsableCommand {
             --rows N: writes N rows (1,000 per INSERT) first, timing MariaDB as the same-run
             baseline, then syncs them from the binlog and reports rows/s.
 
-            --rate R --seconds S: writes R rows/s for S seconds (INSERTs every 10 ms) while syncing,
+            --rate R --seconds S: writes R rows/s for S seconds (every 10 ms, one INSERT of the rows
+            due by then) while syncing,
             and reports freshness: each row carries the source's microsecond clock at its INSERT
             (column t, ROUND(UNIX_TIMESTAMP(NOW(6))*1e6)), and each change is timed when the sink
             acknowledges its batch (the pipeline's acknowledgement hook), on the same machine's
@@ -94,14 +95,17 @@ struct SyncBench: AsyncParsableCommand {
         } else if let rate {
             let ledger = Ledger()
             let run = try runServices(start: start, ledger: ledger, logger: logger)
-            let perTick = max(1, rate / 100)
             let began = ContinuousClock.now
             let warmUp = Date().timeIntervalSince1970 + 2
             var id = 0
             var tick = 0
             while began.duration(to: .now) < .seconds(seconds) {
-                _ = try await writer.query("INSERT INTO bench.sync VALUES " + (id..<id + perTick).map(Self.row).joined(separator: ","))
-                id += perTick
+                // The rows due by now, so the rate holds even when an INSERT takes longer than a tick.
+                let due = Int(Double(rate) * Self.seconds(since: began)) - id
+                if due > 0 {
+                    _ = try await writer.query("INSERT INTO bench.sync VALUES " + (id..<id + due).map(Self.row).joined(separator: ","))
+                    id += due
+                }
                 tick += 1
                 try await Task.sleep(until: began.advanced(by: .milliseconds(10 * tick)))
             }
@@ -110,7 +114,7 @@ struct SyncBench: AsyncParsableCommand {
             try await run.stop()
             let samples = ledger.freshness(after: warmUp)
             guard let quantiles = PipelineStatus.Freshness(samples: samples) else { throw CLIError("no change was acknowledged after the warm-up") }
-            print("freshness     \(id) rows at \(rate) rows/s (\(perTick) per INSERT every 10 ms) into \(sink)")
+            print("freshness     \(id) rows at \(rate) rows/s (an INSERT of the rows due every 10 ms) into \(sink)")
             print(String(format: "written       %.0f rows/s achieved over %.1f s", Double(id) / written, written))
             print(String(format: "commit→ack    p50 %.1f ms, p99 %.1f ms, max %.1f ms", quantiles.p50 * 1000, quantiles.p99 * 1000, (samples.max() ?? 0) * 1000)
                 + " over \(samples.count) rows after a 2 s warm-up")
