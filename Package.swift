@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "ChangeCapture", targets: ["ChangeCapture"]),
         .library(name: "Elasticsearch", targets: ["Elasticsearch"]),
         .library(name: "Positions", targets: ["Positions"]),
+        .library(name: "Coordination", targets: ["Coordination"]),
         .library(name: "Pipeline", targets: ["Pipeline"]),
     ],
     dependencies: [
@@ -74,18 +75,34 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // Where the checkpoint is kept: memory or a file (ZooKeeper and etcd later).
+        // Where the checkpoint is kept: memory or a file; the protocol the ZooKeeper and etcd stores implement.
         .target(name: "Positions", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        // Debian's ZooKeeper C client, for the zookeeper position store (no pkg-config file in Debian).
+        .systemLibrary(name: "CZooKeeper", providers: [.apt(["libzookeeper-mt-dev"])]),
+        // Positions in ZooKeeper or etcd, leader election and fencing for hot standbys.
+        .target(
+            name: "Coordination",
+            dependencies: [
+                "CZooKeeper",
+                "Positions",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ]
+        ),
         // The wiring: configuration, snapshot, coalescing, batching, checkpoints, metrics.
         .target(
             name: "Pipeline",
             dependencies: [
                 "Binlog",
                 "ChangeCapture",
+                "Coordination",
                 "Elasticsearch",
                 "MySQLProtocol",
                 "Positions",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),
@@ -98,6 +115,7 @@ let package = Package(
             name: "Admin",
             dependencies: [
                 "ChangeCapture",
+                "Coordination",
                 "MySQLProtocol",
                 "Pipeline",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -114,6 +132,7 @@ let package = Package(
                 "Admin",
                 "Binlog",
                 "ChangeCapture",
+                "Coordination",
                 "Elasticsearch",
                 "MySQLProtocol",
                 "Pipeline",
@@ -142,6 +161,7 @@ let package = Package(
         .testTarget(name: "ChangeCaptureTests", dependencies: ["ChangeCapture"]),
         .testTarget(name: "ElasticsearchTests", dependencies: ["Elasticsearch"]),
         .testTarget(name: "PositionsTests", dependencies: ["Positions"]),
+        .testTarget(name: "CoordinationTests", dependencies: ["Coordination"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline"]),
         .testTarget(name: "AdminTests", dependencies: ["Admin", "Pipeline"]),
         .testTarget(
@@ -151,6 +171,7 @@ let package = Package(
                 "ChangeCapture",
                 "MySQLProtocol",
                 "Binlog",
+                "Coordination",
                 "Elasticsearch",
                 "Pipeline",
                 "Positions",

@@ -1,5 +1,6 @@
 import Binlog
 import ChangeCapture
+import Coordination
 import Elasticsearch
 import Logging
 import MySQLProtocol
@@ -21,23 +22,35 @@ public struct SyncPipeline: Service {
     /// What it measures, for the admin API.
     public let metrics: PipelineMetrics
     private let acknowledged: (@Sendable ([RowChange]) -> Void)?
+    /// Tables to copy again while the pipeline streams on.
+    public let resnapshots: ResnapshotRequests
+    /// The store to use instead of the configured one: the leader's fenced store under `LeadingPipeline`.
+    let store: (any PositionStore)?
 
     /// - Parameters:
-    ///   - logger: its warnings and errors also become `/status`'s last error.
     ///   - acknowledged: called with the changes of each batch once the sink settled it (for
     ///     benchmarks that time each change).
     public init(
         configuration: SluiceConfiguration, logger: Logger, metrics: PipelineMetrics = PipelineMetrics(),
         acknowledged: (@Sendable ([RowChange]) -> Void)? = nil
     ) {
+        self.init(configuration: configuration, logger: logger, store: nil, metrics: metrics, acknowledged: acknowledged)
+    }
+
+    init(
+        configuration: SluiceConfiguration, logger: Logger, store: (any PositionStore)?, metrics: PipelineMetrics = PipelineMetrics(),
+        acknowledged: (@Sendable ([RowChange]) -> Void)? = nil
+    ) {
         self.configuration = configuration
-        self.logger = metrics.recordingProblems(logger)
+        self.logger = logger
         self.metrics = metrics
         self.acknowledged = acknowledged
+        self.resnapshots = ResnapshotRequests(filter: configuration.source.filter)
+        self.store = store
     }
 
     public func run() async throws {
-        let store = configuration.positions.makeStore()
+        let store = try self.store ?? configuration.positions.makeStore()
         let saved: SavedPosition?
         do {
             saved = try await store.load()
@@ -81,7 +94,7 @@ public struct SyncPipeline: Service {
             if saved?.snapshot != nil || (saved == nil && configuration.source.start == .snapshot) {
                 resume = try await snapshot(saved: saved, store: store, producer: &producer)
             }
-            try await producer.stream(from: start, resume: resume)
+            try await producer.stream(from: start, resume: resume, resnapshot: saved?.resnapshot, requests: resnapshots)
         }
         try await withTaskCancellationOrGracefulShutdownHandler {
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -163,10 +176,21 @@ public struct SyncPipeline: Service {
         var last = saved.map { Checkpoint(position: ReplicationPosition($0), timestamp: UInt32(clamping: $0.timestamp)) }
         if let saved { metrics.saved(saved) }
         func save() async throws {
-            guard let checkpoint = await queue.checkpoint, checkpoint != last else { return }
-            try await store.save(checkpoint.saved)
-            metrics.saved(checkpoint.saved)
-            last = checkpoint
+            // An unreachable store holds the checkpoint back, never the writes: retried with backoff,
+            // each time with the newest durable position, until the store answers or the task is cancelled.
+            var attempt = 0
+            while let checkpoint = await queue.checkpoint, checkpoint != last {
+                do {
+                    try await store.save(checkpoint.saved)
+                    metrics.saved(checkpoint.saved)
+                    last = checkpoint
+                    return
+                } catch let error as CoordinationError where error.kind == .unavailable {
+                    logger.warning("cannot save the position yet; retrying", metadata: ["attempt": "\(attempt + 1)", "error": "\(error)"])
+                    try await Task.sleep(for: Self.storeBackoff.delay(attempt: attempt))
+                    attempt += 1
+                }
+            }
         }
         while await !queue.isFinished, !Task.isCancelled {
             // A graceful shutdown does not cancel this task: it ends once the queue is finished, so
@@ -179,6 +203,11 @@ public struct SyncPipeline: Service {
         }
         try await save()
     }
+}
+
+extension SyncPipeline {
+    /// Waits between attempts to save the position while the store is unreachable.
+    static let storeBackoff = Backoff(initialDelay: .milliseconds(100), maximumDelay: .seconds(5))
 }
 
 /// A failure of the pipeline's own setup; the message says what to do.

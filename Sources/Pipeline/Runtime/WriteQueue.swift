@@ -29,9 +29,11 @@ actor WriteQueue {
     private var inFlight: [UInt64: UInt64] = [:]
     private var inFlightDocuments: Set<DocumentKey> = []
     private var nextBatch: UInt64 = 0
-    /// Commit positions in order, each with the sequence every earlier write is below, and when it
-    /// was queued (seconds since the epoch, for lag and freshness).
-    private var commits: [(before: UInt64, position: Checkpoint, queuedAt: Double)] = []
+    /// Commit positions in order, each with the sequence every earlier write is below and, for lag
+    /// and freshness, when it was queued (seconds since the epoch) and the commit time of its writes
+    /// (0 when it has none: a transaction of other tables, or copied rows).
+    private var commits: [Commit] = []
+    private typealias Commit = (before: UInt64, position: Checkpoint, queuedAt: Double, committed: UInt32)
     private var durable: Checkpoint?
     private var closed = false
     private var spaceWaiters: [CheckedContinuation<Void, Never>] = []
@@ -58,7 +60,7 @@ actor WriteQueue {
             bytes += write.byteCount
             waitingBytes += write.byteCount
         }
-        if let commit { commits.append((nextSequence, commit, Date().timeIntervalSince1970)) }
+        if let commit { commits.append((nextSequence, commit, Date().timeIntervalSince1970, writes.last?.change.timestamp ?? 0)) }
         report(acknowledged: advanceDurable())
         wakeWorkers()
     }
@@ -171,13 +173,12 @@ actor WriteQueue {
 
     private func report(acknowledged: [Double]) {
         guard let metrics else { return }
-        // Snapshot chunks and transactions without selected changes carry no commit time.
         let oldest = commits.lazy.compactMap(Self.commitTime).first
         metrics.queue(waiting: waiting.count - waitingHead, bytes: bytes, oldestPending: oldest, acknowledged: acknowledged)
     }
 
-    private static func commitTime(_ commit: (before: UInt64, position: Checkpoint, queuedAt: Double)) -> Double? {
-        commit.position.timestamp > 0 ? BinlogLag.commitTime(timestamp: commit.position.timestamp, queuedAt: commit.queuedAt) : nil
+    private static func commitTime(_ commit: Commit) -> Double? {
+        commit.committed > 0 ? BinlogLag.commitTime(timestamp: commit.committed, queuedAt: commit.queuedAt) : nil
     }
 
     private func wakeWorkers() {

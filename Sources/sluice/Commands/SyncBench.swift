@@ -145,7 +145,7 @@ struct SyncBench: AsyncParsableCommand {
               listen: 127.0.0.1:0
             """
         let configuration = try SluiceConfiguration.parse(yaml, file: "bench", environment: [:])
-        let run = SluiceRun(configuration: configuration, logger: logger, acknowledged: ledger.record)
+        let run = try SluiceRun(configuration: configuration, logger: logger, acknowledged: ledger.record)
         let group = run.serviceGroup(signals: [.sigint, .sigterm], logger: logger)
         return Running(group: group)
     }
