@@ -82,25 +82,9 @@ public final class ElasticsearchClient: Sendable {
     /// - Throws: ``ElasticsearchError`` when the request as a whole fails; its `isRetryable`
     ///   says whether sending the same operations again may help.
     public func bulk(_ operations: [BulkOperation]) async throws -> [BulkItemOutcome] {
-        var outcomes = [BulkItemOutcome](repeating: .applied, count: operations.count)
-        var sent: [Int] = []
-        sent.reserveCapacity(operations.count)
-        var size = 0
-        for (position, operation) in operations.enumerated() {
-            if let failure = operation.validationFailure {
-                outcomes[position] = .rejected(status: 400, type: "invalid_operation", reason: failure)
-            } else {
-                sent.append(position)
-                if case .index(_, _, _, let source) = operation { size += source.readableBytes }
-            }
-        }
+        let (body, sent, refused) = Self.bulkBody(operations)
+        var outcomes = refused
         guard !sent.isEmpty else { return outcomes }
-
-        // An action line is its index, id and version plus about 70 bytes of fixed text.
-        var body = ByteBufferAllocator().buffer(capacity: size + sent.count * 128)
-        for position in sent {
-            operations[position].writeNDJSON(into: &body)
-        }
         let response = try await self.send(
             .POST,
             "/_bulk",
@@ -118,6 +102,30 @@ public final class ElasticsearchClient: Sendable {
         } catch {
             throw response.context(error)
         }
+    }
+
+    /// The `_bulk` body for `operations`, exactly as ``bulk(_:)`` sends it: the positions of the
+    /// operations it holds, and outcomes with those refused before sending already `.rejected`
+    /// (the others `.applied`, to be replaced by the server's).
+    public static func bulkBody(_ operations: [BulkOperation]) -> (body: ByteBuffer, sent: [Int], outcomes: [BulkItemOutcome]) {
+        var outcomes = [BulkItemOutcome](repeating: .applied, count: operations.count)
+        var sent: [Int] = []
+        sent.reserveCapacity(operations.count)
+        var size = 0
+        for (position, operation) in operations.enumerated() {
+            if let failure = operation.validationFailure {
+                outcomes[position] = .rejected(status: 400, type: "invalid_operation", reason: failure)
+            } else {
+                sent.append(position)
+                if case .index(_, _, _, let source) = operation { size += source.readableBytes }
+            }
+        }
+        // An action line is its index, id and version plus about 70 bytes of fixed text.
+        var body = ByteBufferAllocator().buffer(capacity: size + sent.count * 128)
+        for position in sent {
+            operations[position].writeNDJSON(into: &body)
+        }
+        return (body, sent, outcomes)
     }
 
     // MARK: - Indices
@@ -196,6 +204,12 @@ public final class ElasticsearchClient: Sendable {
     /// Makes recent writes visible to searches and counts (`POST /<index>/_refresh`).
     public func refresh(index: String) async throws {
         try await self.send(.POST, "/\(Self.pathSegment(index))/_refresh").expectSuccess()
+    }
+
+    /// Deletes the index with its documents (`DELETE /<index>`); one that does not exist is no error.
+    public func deleteIndex(_ index: String) async throws {
+        let response = try await self.send(.DELETE, "/\(Self.pathSegment(index))")
+        if response.status != 404 { try response.expectSuccess() }
     }
 
     // MARK: - Reads

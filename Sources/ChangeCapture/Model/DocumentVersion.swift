@@ -34,7 +34,7 @@ public enum DocumentVersion {
     }
 
     /// The sequence number of a binlog file name: `mariadb-bin.000042` → 42; 0 when it has none.
-    static func fileSequence(_ name: String) -> UInt64 {
+    public static func fileSequence(_ name: String) -> UInt64 {
         name.split(separator: ".").last.flatMap { UInt64($0) } ?? 0
     }
 

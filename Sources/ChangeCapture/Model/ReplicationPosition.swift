@@ -37,6 +37,9 @@ public struct ReplicationPosition: Sendable, Equatable, Hashable, CustomStringCo
 public struct ChangeChunk: Sendable {
     public var changes: [RowChange]
     public var commit: ReplicationPosition?
+    /// Binlog events and bytes read since the previous chunk, for metrics; 0 where nobody counts.
+    public var events = 0
+    public var bytes = 0
 
     public init(changes: [RowChange], commit: ReplicationPosition?) {
         self.changes = changes

@@ -62,7 +62,7 @@ struct InformationSchemaColumn: Sendable, Equatable {
 }
 
 /// The queries that read a table's schema from `information_schema`, and their parsing.
-enum InformationSchema {
+public enum InformationSchema {
     static func load(database: String, table: String, isMariaDB: Bool, from connection: some MetadataQuerying) async throws
         -> (columns: [InformationSchemaColumn], primaryKey: [String])
     {
@@ -103,6 +103,14 @@ enum InformationSchema {
             )
         }
         return (columns, keyRows.compactMap { $0.first ?? nil })
+    }
+
+    /// The server's estimate of a table's rows (`TABLE_ROWS`; InnoDB's is approximate), nil when it has none.
+    public static func estimatedRows(database: String, table: String, from server: some MetadataQuerying) async throws -> UInt64? {
+        let rows = try await server.rows(
+            "SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = \(sqlLiteral(database)) AND TABLE_NAME = \(sqlLiteral(table))"
+        )
+        return rows.first?.first.flatMap { $0 }.flatMap { UInt64($0) }
     }
 
     /// Quotes a name as a SQL identifier: in backticks, with backticks inside doubled.

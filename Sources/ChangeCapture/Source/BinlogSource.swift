@@ -75,6 +75,9 @@ final class ChangeReader {
     private var handedOnInOpenTransaction = 0
     /// After a reconnect: how many changes of the re-read open transaction to drop.
     private var replayedToSkip = 0
+    /// Events and bytes read since the last chunk handed on.
+    private var eventsRead = 0
+    private var bytesRead = 0
     /// `configuration.url`, then the failover servers.
     private let servers: [SourceURL]
     /// The index in `servers` of the server read now.
@@ -100,8 +103,10 @@ final class ChangeReader {
         while true {
             do {
                 if events == nil { try await connect() }
-                if let chunk = try await step(), let handedOn = account(chunk) {
+                if let chunk = try await step(), var handedOn = account(chunk) {
                     failedAttempts = 0
+                    (handedOn.events, handedOn.bytes) = (eventsRead, bytesRead)
+                    (eventsRead, bytesRead) = (0, 0)
                     return handedOn
                 }
             } catch {
@@ -146,6 +151,8 @@ final class ChangeReader {
             throw MySQLError.connectionClosed(during: "the binlog stream (the server ended it)")
         }
         let header = try BinlogEventHeader(buffer)
+        eventsRead += 1
+        bytesRead += buffer.readableBytes
         let event = try await decode(buffer, inPayload: false)
         switch event {
         case let .transactionPayload(transaction):

@@ -1,16 +1,48 @@
 import ChangeCapture
+import Foundation
 
-/// The HTTP endpoint for health and metrics (`admin`).
+/// The HTTP endpoint for metrics, health, readiness and status (`admin`).
 public struct AdminSettings: Sendable, Equatable {
     /// The address to listen on: an IPv4 or IPv6 address or a host name.
     public var host: String
     /// The port to listen on; 0 picks a free one.
     public var port: Int
+    /// The bearer token every request must carry, when set (`admin.token`, or the contents of
+    /// `admin.token_file`). Never printed.
+    public var token: String?
+    /// `/ready` answers 503 while Sluice is further behind the source than this many seconds.
+    public var readyLagSeconds: Double
+    /// How often the source's binlog end is read (`SHOW BINARY LOGS`) for the lag in bytes.
+    public var probeInterval: Duration
 
-    static let keys = ["listen"]
+    static let keys = ["listen", "token", "token_file", "ready_lag_seconds", "probe_interval_ms"]
 
     init(_ admin: ConfigurationMapping) throws(ConfigurationError) {
         (host, port) = try admin.value("listen", Self.parseListen) ?? ("127.0.0.1", 9108)
+        let token = try admin.value("token", Self.parseToken)
+        let fileToken = try admin.value("token_file") { path throws(ConfigurationError) in
+            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+                throw ConfigurationError("cannot read the token file \(path); check that it exists and is readable")
+            }
+            return try Self.parseToken(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        guard token == nil || fileToken == nil else {
+            throw admin.error("token_file", "give token or token_file, not both")
+        }
+        self.token = token ?? fileToken
+        readyLagSeconds = Double(try admin.integer("ready_lag_seconds", atLeast: 0) ?? 30)
+        probeInterval = .milliseconds(try admin.integer("probe_interval_ms", atLeast: 100) ?? 5000)
+    }
+
+    /// The address as `HOST:PORT`, with an IPv6 host in brackets.
+    public var address: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+
+    private static func parseToken(_ text: String) throws(ConfigurationError) -> String {
+        guard !text.isEmpty else { throw ConfigurationError("is empty; give a token, or leave the key out for no token") }
+        guard text.allSatisfy({ $0.isASCII && !$0.isWhitespace && !$0.isNewline }) else {
+            throw ConfigurationError("must be printable ASCII without spaces, as it is sent in an Authorization header")
+        }
+        return text
     }
 
     /// Parses `HOST:PORT`, with an IPv6 host in brackets: `[::1]:9108`.

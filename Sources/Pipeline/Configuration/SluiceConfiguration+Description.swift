@@ -15,9 +15,12 @@ extension SluiceConfiguration {
                 + "linger_ms \(Self.milliseconds(es.bulk.linger)), concurrency \(es.bulk.concurrency), "
                 + "max_bytes_in_flight \(es.bulk.maxBytesInFlight)",
             "sink.elasticsearch.dead_letter: \(es.deadLetterPath ?? "none (a rejected document stops Sluice)")",
+            "sink.discard: \(discard ? "true (benchmark: bulk bodies are built and dropped, nothing is written)" : "false")",
             "positions: \(positions.store), interval_ms \(Self.milliseconds(positions.interval))",
             "snapshot.chunk_size: \(snapshot.chunkSize)",
-            "admin.listen: \(admin.host.contains(":") ? "[\(admin.host)]" : admin.host):\(admin.port)",
+            "admin.listen: \(admin.address)",
+            "admin.token: \(admin.token == nil ? "none" : "***")",
+            "admin.ready_lag_seconds: \(Int(admin.readyLagSeconds)), probe_interval_ms \(Self.milliseconds(admin.probeInterval))",
         ]
         if let kafka {
             lines.append("kafka: topic \(kafka.topic), format \(kafka.format.rawValue), group \(kafka.group), properties {\(kafka.redacted)}")

@@ -13,6 +13,9 @@ public struct SluiceConfiguration: Sendable, CustomStringConvertible {
     public var source: SourceSettings
     /// The cluster written to (`sink.elasticsearch`).
     public var elasticsearch: ElasticsearchSettings
+    /// `sink.discard`, for benchmarks only: build every bulk body exactly as for Elasticsearch, then
+    /// drop it and count its documents as written. Nothing reaches the cluster (no index is created).
+    public var discard: Bool
     public var positions: PositionsSettings
     public var snapshot: SnapshotSettings
     public var admin: AdminSettings
@@ -76,8 +79,9 @@ public struct SluiceConfiguration: Sendable, CustomStringConvertible {
     private init(_ root: ConfigurationMapping) throws(ConfigurationError) {
         let start = try root.value("start", StartMode.init(parsing:)) ?? .snapshot
         source = try SourceSettings(root.mapping("source", keys: SourceSettings.keys), start: start)
-        let sink = try root.mapping("sink", keys: ["elasticsearch"])
+        let sink = try root.mapping("sink", keys: ["elasticsearch", "discard"])
         elasticsearch = try ElasticsearchSettings(sink.mapping("elasticsearch", keys: ElasticsearchSettings.keys))
+        discard = try sink.bool("discard") ?? false
         positions = try PositionsSettings(
             root.mapping("positions", keys: PositionsSettings.keys), name: root, ha: root.mapping("ha", keys: ["takeover_seconds"])
         )

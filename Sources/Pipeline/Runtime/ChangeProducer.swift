@@ -13,22 +13,25 @@ import Positions
 struct ChangeProducer<Mark: Sendable> {
     let configuration: SluiceConfiguration
     let client: ElasticsearchClient
-    let server: ServerInfo
+    /// The cluster indexes are created on; nil when writes are discarded (`sink.discard`).
+    let server: ServerInfo?
     let queue: WriteQueue<Mark>
     let deadLetters: DeadLetterFile
+    let metrics: PipelineMetrics
     let logger: Logger
     private var mapper: DocumentMapper
     private var ensuredIndexes: Set<String> = []
 
     init(
-        configuration: SluiceConfiguration, client: ElasticsearchClient, server: ServerInfo, queue: WriteQueue<Mark>,
-        deadLetters: DeadLetterFile, logger: Logger
+        configuration: SluiceConfiguration, client: ElasticsearchClient, server: ServerInfo?, queue: WriteQueue<Mark>,
+        deadLetters: DeadLetterFile, metrics: PipelineMetrics, logger: Logger
     ) {
         self.configuration = configuration
         self.client = client
         self.server = server
         self.queue = queue
         self.deadLetters = deadLetters
+        self.metrics = metrics
         self.logger = logger
         self.mapper = DocumentMapper(rules: configuration.rules)
     }
@@ -45,6 +48,7 @@ struct ChangeProducer<Mark: Sendable> {
             } catch {
                 logger.error("dead-lettered a change that cannot become a document", metadata: ["reason": "\(error)"])
                 try await deadLetters.append(change, index: "", id: "", status: 0, type: "unmappable", reason: error.description)
+                metrics.deadLettered(change)
             }
         }
         return writes
@@ -53,6 +57,7 @@ struct ChangeProducer<Mark: Sendable> {
     /// Creates the change's index with mappings from its column types, unless it or a matching
     /// template exists; once per index.
     private mutating func ensureIndex(for change: RowChange) async throws {
+        guard let server else { return }
         let plan = mapper.plan(for: change)
         guard !ensuredIndexes.contains(plan.index) else { return }
         let descriptors = change.columns.descriptors
@@ -78,6 +83,7 @@ extension ChangeProducer where Mark == Checkpoint {
         defer { reader.close() }
         var timestamp: UInt32 = 0
         for try await chunk in source.changes(from: resume) {
+            metrics.read(chunk)
             timestamp = chunk.changes.last?.timestamp ?? timestamp
             let streamed = try await writes(for: chunk.changes)
             resnapshot.observe(streamed)

@@ -49,9 +49,14 @@ struct InitialSnapshot {
         let position = ReplicationPosition(file: progress.binlogFile, offset: progress.binlogOffset, gtidSet: progress.gtidSet)
         let version = DocumentVersion.snapshot(at: position, isMariaDB: connection.isMariaDB)
         let chunkSize = configuration.snapshot.chunkSize
+        let metrics = producer.metrics
+        metrics.snapshotBegan(tables: progress.tables, completed: progress.completed)
         for name in progress.tables where !progress.completed.contains(name) {
             let (database, table) = Self.split(name)
             let query = try await SnapshotQuery.load(database: database, table: table, isMariaDB: connection.isMariaDB, from: connection)
+            if let estimate = try? await InformationSchema.estimatedRows(database: database, table: table, from: connection) {
+                metrics.snapshotEstimate(table: name, rows: estimate)
+            }
             var key = progress.current == name ? progress.lastKey : nil
             var copied = 0
             while true {
@@ -69,6 +74,7 @@ struct InitialSnapshot {
                     progress.lastKey = key
                 }
                 try await producer.enqueue(changes, commit: Checkpoint(position: position, timestamp: 0, snapshot: progress))
+                metrics.snapshotCopied(table: name, rows: changes.count, tableDone: chunk.isLast)
                 if chunk.isLast { break }
             }
             logger.info("snapshot copied a table", metadata: ["table": "\(name)", "rows": "\(copied)", "done": "\(progress.completed.count)/\(progress.tables.count)"])
@@ -76,6 +82,7 @@ struct InitialSnapshot {
         _ = try? await connection.query("COMMIT")
         // The snapshot is over once this is acknowledged: the saved position no longer carries it.
         try await producer.enqueue([], commit: Checkpoint(position: position, timestamp: 0, snapshot: nil))
+        metrics.snapshotFinished()
         return position
     }
 

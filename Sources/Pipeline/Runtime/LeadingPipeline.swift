@@ -17,8 +17,14 @@ public struct LeadingPipeline: Service {
     public let identity: LeaderIdentity
     public let status: HighAvailabilityStatus
     public let logger: Logger
+    /// What the pipeline measures while this instance leads, for the admin API.
+    public let metrics: PipelineMetrics
 
-    public init(configuration: SluiceConfiguration, store: any CoordinatedPositionStore, identity: LeaderIdentity, status: HighAvailabilityStatus, logger: Logger) {
+    public init(
+        configuration: SluiceConfiguration, store: any CoordinatedPositionStore, identity: LeaderIdentity, status: HighAvailabilityStatus, logger: Logger,
+        metrics: PipelineMetrics = PipelineMetrics()
+    ) {
+        self.metrics = metrics
         self.configuration = configuration
         self.store = store
         self.identity = identity
@@ -46,7 +52,7 @@ public struct LeadingPipeline: Service {
             $0.leader = identity
         }
         logger.info("leading the pipeline", metadata: ["identity": "\(identity)", "positions": "\(store)"])
-        let pipeline = SyncPipeline(configuration: configuration, logger: logger, store: store)
+        let pipeline = SyncPipeline(configuration: configuration, logger: logger, store: store, metrics: metrics)
         let deposed: CoordinationError?
         do {
             deposed = try await withThrowingTaskGroup(of: CoordinationError?.self) { group in

@@ -19,18 +19,32 @@ import ServiceLifecycle
 public struct SyncPipeline: Service {
     public let configuration: SluiceConfiguration
     public let logger: Logger
+    /// What it measures, for the admin API.
+    public let metrics: PipelineMetrics
+    private let acknowledged: (@Sendable ([RowChange]) -> Void)?
     /// Tables to copy again while the pipeline streams on.
     public let resnapshots: ResnapshotRequests
     /// The store to use instead of the configured one: the leader's fenced store under `LeadingPipeline`.
     let store: (any PositionStore)?
 
-    public init(configuration: SluiceConfiguration, logger: Logger) {
-        self.init(configuration: configuration, logger: logger, store: nil)
+    /// - Parameters:
+    ///   - acknowledged: called with the changes of each batch once the sink settled it (for
+    ///     benchmarks that time each change).
+    public init(
+        configuration: SluiceConfiguration, logger: Logger, metrics: PipelineMetrics = PipelineMetrics(),
+        acknowledged: (@Sendable ([RowChange]) -> Void)? = nil
+    ) {
+        self.init(configuration: configuration, logger: logger, store: nil, metrics: metrics, acknowledged: acknowledged)
     }
 
-    init(configuration: SluiceConfiguration, logger: Logger, store: (any PositionStore)?) {
+    init(
+        configuration: SluiceConfiguration, logger: Logger, store: (any PositionStore)?, metrics: PipelineMetrics = PipelineMetrics(),
+        acknowledged: (@Sendable ([RowChange]) -> Void)? = nil
+    ) {
         self.configuration = configuration
         self.logger = logger
+        self.metrics = metrics
+        self.acknowledged = acknowledged
         self.resnapshots = ResnapshotRequests(filter: configuration.source.filter)
         self.store = store
     }
@@ -54,20 +68,22 @@ public struct SyncPipeline: Service {
     }
 
     private func run(store: any PositionStore, saved: SavedPosition?, client: ElasticsearchClient) async throws {
-        let server = try await client.info()
+        let server = configuration.discard ? nil : try await client.info()
         let bulk = configuration.elasticsearch.bulk
-        let queue = WriteQueue<Checkpoint>(maxBytes: bulk.maxBytesInFlight, linger: bulk.linger)
-        let writer = BulkWriter(client: client, logger: logger)
+        let queue = WriteQueue<Checkpoint>(maxBytes: bulk.maxBytesInFlight, linger: bulk.linger, metrics: metrics)
+        let writer = BulkWriter(logger: logger, submit: metrics.instrument(configuration.discard ? DiscardingSink.submit : { try await client.bulk($0) }))
         let deadLetters = DeadLetterFile(path: configuration.elasticsearch.deadLetterPath)
         // Refuse a selected table without a key before anything is written.
         let connection = try await MySQLConnection.connect(configuration.source.url.connectionConfiguration, logger: logger)
         defer { Task { try? await connection.close() } }
         _ = try await InitialSnapshot(configuration: configuration, logger: logger).selectedTables(on: connection)
+        metrics.started()
         logger.info("starting", metadata: ["saved": "\(saved.map { "\($0.file):\($0.offset)" } ?? "none")", "positions": "\(store)"])
         let reader = Task {
             defer { Task { await queue.close() } }
             var producer = ChangeProducer(
-                configuration: configuration, client: client, server: server, queue: queue, deadLetters: deadLetters, logger: logger
+                configuration: configuration, client: client, server: server, queue: queue, deadLetters: deadLetters, metrics: metrics,
+                logger: logger
             )
             var resume = saved.map(ReplicationPosition.init)
             let start: StartPosition
@@ -81,7 +97,13 @@ public struct SyncPipeline: Service {
             try await producer.stream(from: start, resume: resume, resnapshot: saved?.resnapshot, requests: resnapshots)
         }
         try await withTaskCancellationOrGracefulShutdownHandler {
-            try await queue.drain(reader: reader, settings: bulk, writer: writer, deadLetters: deadLetters, logger: logger) {
+            try await queue.drain(
+                reader: reader, settings: bulk, writer: writer, deadLetters: deadLetters, logger: logger,
+                settled: { [metrics, acknowledged] writes, outcomes in
+                    metrics.settled(writes, outcomes)
+                    acknowledged?(writes.map(\.change))
+                }
+            ) {
                 try await checkpointLoop(queue: queue, store: store, saved: saved)
             }
         } onCancelOrGracefulShutdown: {
@@ -102,9 +124,11 @@ public struct SyncPipeline: Service {
         } else {
             progress = try await snapshot.begin(on: connection)
             // Saved before copying, so that a restart resumes this snapshot at this position.
-            try await store.save(SavedPosition(
+            let position = SavedPosition(
                 file: progress.binlogFile, offset: progress.binlogOffset, gtidSet: progress.gtidSet, timestamp: 0, snapshot: progress
-            ))
+            )
+            try await store.save(position)
+            metrics.saved(position)
         }
         return try await snapshot.copy(progress, on: connection, into: &producer)
     }
@@ -112,6 +136,7 @@ public struct SyncPipeline: Service {
     /// Saves the durable position at most every `positions.interval`, and once more at the end.
     private func checkpointLoop(queue: WriteQueue<Checkpoint>, store: any PositionStore, saved: SavedPosition?) async throws {
         var last = saved.map { Checkpoint(position: ReplicationPosition($0), timestamp: UInt32(clamping: $0.timestamp)) }
+        if let saved { metrics.saved(saved) }
         func save() async throws {
             // An unreachable store holds the checkpoint back, never the writes: retried with backoff,
             // each time with the newest durable position, until the store answers or the task is cancelled.
@@ -119,6 +144,7 @@ public struct SyncPipeline: Service {
             while let checkpoint = await queue.checkpoint, checkpoint != last {
                 do {
                     try await store.save(checkpoint.saved)
+                    metrics.saved(checkpoint.saved)
                     last = checkpoint
                     return
                 } catch let error as CoordinationError where error.kind == .unavailable {

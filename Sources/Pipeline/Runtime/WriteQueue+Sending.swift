@@ -2,10 +2,15 @@ import Elasticsearch
 import Logging
 
 extension WriteQueue {
+    /// Told of each batch the sink settled, with each write's outcome (for metrics).
+    typealias Settled = @Sendable ([DocumentWrite], [SettledBulkOutcome]) -> Void
+
     /// One bulk sender: takes batches until the queue is closed and drained, writes each until
     /// every document is settled, parks what the index refused in the dead-letter file, and marks
-    /// the batch complete. Run `bulk.concurrency` of them.
-    nonisolated func sendBatches(settings bulk: BulkSettings, writer: BulkWriter, deadLetters: DeadLetterFile, logger: Logger) async throws {
+    /// the batch complete, after telling `settled`. Run `bulk.concurrency` of them.
+    nonisolated func sendBatches(
+        settings bulk: BulkSettings, writer: BulkWriter, deadLetters: DeadLetterFile, logger: Logger, settled: @escaping Settled
+    ) async throws {
         while let batch = await next(maxDocuments: bulk.maxDocuments, maxBytes: bulk.maxBytes) {
             let outcomes = try await writer.write(batch.writes.map(\.operation))
             for (write, outcome) in zip(batch.writes, outcomes) {
@@ -15,6 +20,7 @@ extension WriteQueue {
                 ])
                 try await deadLetters.append(write.change, index: write.index, id: write.id, status: status, type: type, reason: reason)
             }
+            settled(batch.writes, outcomes)
             await complete(batch)
         }
     }
@@ -32,11 +38,12 @@ extension WriteQueue {
     /// so the mark stays before them and the next run sends them again.
     nonisolated func drain(
         reader: Task<Void, any Error>, settings bulk: BulkSettings, writer: BulkWriter, deadLetters: DeadLetterFile, logger: Logger,
-        onFailure: @escaping @Sendable () -> Void = {}, bookkeeping: @escaping @Sendable () async throws -> Void
+        onFailure: @escaping @Sendable () -> Void = {}, settled: @escaping Settled = { _, _ in },
+        bookkeeping: @escaping @Sendable () async throws -> Void
     ) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<max(bulk.concurrency, 1) {
-                group.addTask { try await self.sendBatches(settings: bulk, writer: writer, deadLetters: deadLetters, logger: logger) }
+                group.addTask { try await self.sendBatches(settings: bulk, writer: writer, deadLetters: deadLetters, logger: logger, settled: settled) }
             }
             group.addTask { try await bookkeeping() }
             group.addTask {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The writes between the source and the sink, and the bookkeeping that keeps the checkpoint honest.
 ///
 /// - Writes are numbered in source order. Batches are always a prefix of what is waiting, cut short
@@ -30,15 +32,21 @@ actor WriteQueue<Mark: Sendable> {
     private var inFlight: [UInt64: UInt64] = [:]
     private var inFlightDocuments: Set<DocumentKey> = []
     private var nextBatch: UInt64 = 0
-    private var commits = CommitLedger<Mark>()
+    /// Commit marks in order with, for lag and freshness, when each was queued (seconds since the
+    /// epoch) and the commit time of its writes (0 when it has none: a transaction of other tables,
+    /// or copied rows).
+    private var commits = CommitLedger<(mark: Mark, queuedAt: Double, committed: UInt32)>()
     private var closed = false
     private var spaceWaiters: [CheckedContinuation<Void, Never>] = []
     private var workWaiters: [CheckedContinuation<Void, Never>] = []
     private var settledWaiters: [CheckedContinuation<Void, Never>] = []
 
-    init(maxBytes: Int, linger: Duration = .zero) {
+    private let metrics: PipelineMetrics?
+
+    init(maxBytes: Int, linger: Duration = .zero, metrics: PipelineMetrics? = nil) {
         self.maxBytes = maxBytes
         self.linger = linger
+        self.metrics = metrics
     }
 
     /// Adds a transaction's (or a chunk's) writes, and its commit position if it ends one.
@@ -54,8 +62,8 @@ actor WriteQueue<Mark: Sendable> {
             bytes += write.byteCount
             waitingBytes += write.byteCount
         }
-        if let commit { commits.record(commit, before: nextSequence) }
-        advanceDurable()
+        if let commit { commits.record((commit, Date().timeIntervalSince1970, writes.last?.change.timestamp ?? 0), before: nextSequence) }
+        report(acknowledged: advanceDurable())
         wakeWorkers()
     }
 
@@ -90,6 +98,7 @@ actor WriteQueue<Mark: Sendable> {
                     await self?.wakeWorkers()
                 }
             } else if let batch = cutBatch(maxDocuments: maxDocuments, maxBytes: batchBytes) {
+                report(acknowledged: [])
                 return batch
             } else if closed, waitingHead == waiting.count {
                 return nil
@@ -103,14 +112,14 @@ actor WriteQueue<Mark: Sendable> {
         inFlight[batch.id] = nil
         for write in batch.writes { inFlightDocuments.remove(write.key) }
         bytes -= batch.bytes
-        advanceDurable()
+        report(acknowledged: advanceDurable())
         for waiter in spaceWaiters { waiter.resume() }
         spaceWaiters.removeAll()
         wakeWorkers()
     }
 
     /// The latest commit position all of whose writes are settled.
-    var checkpoint: Mark? { commits.durable }
+    var checkpoint: Mark? { commits.durable?.mark }
 
     /// Waits until nothing is waiting or in flight: every write pushed so far is settled.
     func settled() async {
@@ -158,14 +167,26 @@ actor WriteQueue<Mark: Sendable> {
         return Batch(id: id, writes: writes, bytes: size)
     }
 
-    private func advanceDurable() {
+    /// Moves the durable checkpoint up; returns the commit times of the transactions it passed.
+    private func advanceDurable() -> [Double] {
         // Every write below this sequence is settled.
         let low = min(inFlight.values.min() ?? .max, waitingHead < waiting.count ? waiting[waitingHead].sequence : .max, nextSequence)
-        commits.advance(settledBelow: low)
+        let passed = commits.advance(settledBelow: low)
         if low == nextSequence {
             for waiter in settledWaiters { waiter.resume() }
             settledWaiters.removeAll()
         }
+        return passed.compactMap(Self.commitTime)
+    }
+
+    private func report(acknowledged: [Double]) {
+        guard let metrics else { return }
+        let oldest = commits.pending.lazy.compactMap(Self.commitTime).first
+        metrics.queue(waiting: waiting.count - waitingHead, bytes: bytes, oldestPending: oldest, acknowledged: acknowledged)
+    }
+
+    private static func commitTime(_ commit: (mark: Mark, queuedAt: Double, committed: UInt32)) -> Double? {
+        commit.committed > 0 ? BinlogLag.commitTime(timestamp: commit.committed, queuedAt: commit.queuedAt) : nil
     }
 
     private func wakeWorkers() {

@@ -72,7 +72,8 @@ public struct ApplyPipeline: Service {
         let reader = Task {
             defer { Task { await queue.close() } }
             var producer = ChangeProducer(
-                configuration: configuration, client: client, server: server, queue: queue, deadLetters: deadLetters, logger: logger
+                configuration: configuration, client: client, server: server, queue: queue, deadLetters: deadLetters,
+                metrics: PipelineMetrics(), logger: logger
             )
             var decoder = KafkaChangeDecoder(format: kafka.format)
             while !Task.isCancelled {

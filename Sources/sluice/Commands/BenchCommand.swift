@@ -3,11 +3,11 @@ import ChangeCapture
 import Foundation
 import NIOCore
 
-struct BenchCommand: ParsableCommand {
+struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure Sluice against a baseline run on the same input in the same run.",
-        subcommands: [DecodeBench.self, BulkBench.self, KafkaBench.self]
+        subcommands: [DecodeBench.self, BulkBench.self, SyncBench.self, KafkaBench.self]
     )
 }
 

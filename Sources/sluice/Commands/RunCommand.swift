@@ -1,5 +1,5 @@
+import Admin
 import ArgumentParser
-import Coordination
 import Foundation
 import Logging
 import Pipeline
@@ -12,20 +12,18 @@ struct RunCommand: AsyncParsableCommand {
         discussion: """
             Stops cleanly on SIGINT or SIGTERM: reading stops, queued writes are flushed, and the
             position is saved. Environment variables override any configuration key
-            (SLUICE_SOURCE_URL, SLUICE_POSITIONS_PATH, …).
+            (SLUICE_SOURCE_URL, SLUICE_POSITIONS_PATH, …). Serves /metrics, /health, /ready and
+            /status on admin.listen (127.0.0.1:9108 unless configured).
             """
     )
 
     @OptionGroup var options: ConfigurationOptions
 
     func run() async throws {
-        try await options.runUntilStopped { configuration, logger in
-            if let store = try configuration.positions.makeStore() as? any CoordinatedPositionStore {
-                // One leader per pipeline name; this instance may wait as a standby first.
-                return LeadingPipeline(configuration: configuration, store: store, identity: .current(), status: HighAvailabilityStatus(), logger: logger)
-            }
-            return SyncPipeline(configuration: configuration, logger: logger)
-        }
+        let configuration = try options.load()
+        let logger = options.logger()
+        logger.info("configuration", metadata: ["settings": "\(configuration)"])
+        try await SluiceRun(configuration: configuration, logger: logger).serviceGroup(signals: [.sigterm, .sigint], logger: logger).run()
     }
 }
 

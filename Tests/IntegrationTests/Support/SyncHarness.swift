@@ -1,3 +1,4 @@
+import Admin
 import ChangeCapture
 import Elasticsearch
 import Foundation
@@ -72,15 +73,20 @@ struct SyncHarness {
         try await FilePositionStore(path: positionsPath).load()
     }
 
-    /// Starts the pipeline as `sluice run` does, in a service group.
+    /// Starts the pipeline and its admin API as `sluice run` does, in a service group.
     func run(_ configuration: SluiceConfiguration) -> RunningPipeline {
-        start(SyncPipeline(configuration: configuration, logger: TestEnvironment.logger))
+        // The harness keeps positions in a file, whose store cannot fail to be made.
+        guard let run = try? SluiceRun(configuration: configuration, logger: TestEnvironment.logger), let pipeline = run.pipeline as? SyncPipeline else {
+            fatalError("the harness's configuration must run a SyncPipeline with a file store")
+        }
+        let group = run.serviceGroup(signals: [], logger: TestEnvironment.logger)
+        return RunningPipeline(pipeline: pipeline, group: group, task: Task { try await group.run() }, admin: run.admin)
     }
 
     /// Starts `service` (a pipeline) in a service group, as the `sluice` commands do.
     func start<Runner: Service>(_ service: Runner) -> Running<Runner> {
         let group = ServiceGroup(services: [service], gracefulShutdownSignals: [], logger: TestEnvironment.logger)
-        return Running(pipeline: service, group: group, task: Task { try await group.run() })
+        return Running(pipeline: service, group: group, task: Task { try await group.run() }, admin: nil)
     }
 
     typealias RunningPipeline = Running<SyncPipeline>
@@ -90,6 +96,8 @@ struct SyncHarness {
         let pipeline: Runner
         let group: ServiceGroup
         let task: Task<Void, any Error>
+        /// The admin API beside it, for `sluice run`'s pipeline.
+        let admin: AdminServer?
 
         /// Stops it as SIGTERM does (reading stops, queued writes are flushed, the position saved),
         /// and waits for it; rethrows what it failed with.

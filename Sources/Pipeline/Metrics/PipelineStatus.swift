@@ -1,0 +1,110 @@
+import Foundation
+
+/// What `/status` answers and `sluice status` prints: where the pipeline is, how far behind, what it
+/// wrote per table and the last thing that went wrong. Encoded with snake_case keys.
+public struct PipelineStatus: Codable, Sendable, Equatable {
+    public struct Source: Codable, Sendable, Equatable {
+        /// The source URL without its password.
+        public var url: String
+        /// The replica server id Sluice reads as.
+        public var serverID: UInt32
+        /// The source's own `@@server_id`, once the lag probe has asked.
+        public var sourceServerID: UInt32?
+
+        // Spelled as the snake_case strategies turn `server_id` back and forth.
+        enum CodingKeys: String, CodingKey {
+            case url
+            case serverID = "serverId"
+            case sourceServerID = "sourceServerId"
+        }
+    }
+
+    /// The saved position: where a restart resumes.
+    public struct Position: Codable, Sendable, Equatable {
+        public var file: String
+        public var offset: UInt64
+        public var gtidSet: String?
+        /// The commit time of the transaction it ends, seconds since the epoch; 0 when unknown.
+        public var timestamp: UInt64
+    }
+
+    public struct Lag: Codable, Sendable, Equatable {
+        /// Now minus the commit time of the oldest transaction read but not yet acknowledged.
+        public var seconds: Double
+        /// The source's binlog end (from its last probe) minus the saved position; nil until known.
+        public var bytes: UInt64?
+    }
+
+    /// Commit-to-acknowledgement times of recently acknowledged transactions, in seconds.
+    public struct Freshness: Codable, Sendable, Equatable {
+        public var p50: Double
+        public var p99: Double
+        /// How many transactions the quantiles are over.
+        public var samples: Int
+
+        /// Nearest-rank quantiles of `samples`; nil when there are none.
+        public init?(samples: [Double]) {
+            guard !samples.isEmpty else { return nil }
+            let sorted = samples.sorted()
+            func quantile(_ q: Double) -> Double {
+                sorted[min(sorted.count - 1, max(0, Int((q * Double(sorted.count)).rounded(.up)) - 1))]
+            }
+            self.p50 = quantile(0.5)
+            self.p99 = quantile(0.99)
+            self.samples = sorted.count
+        }
+    }
+
+    public struct Table: Codable, Sendable, Equatable {
+        /// `db.table`.
+        public var name: String
+        public var inserts: UInt64 = 0
+        public var updates: UInt64 = 0
+        public var deletes: UInt64 = 0
+        /// Documents the index acknowledged (written, deleted, or refused as stale by a 409).
+        public var documents: UInt64 = 0
+        public var deadLetters: UInt64 = 0
+        /// Rows the initial snapshot copied, and the table's estimated size where known.
+        public var snapshotRows: UInt64 = 0
+        public var snapshotEstimate: UInt64?
+    }
+
+    public struct Problem: Codable, Sendable, Equatable {
+        public var time: Date
+        /// The log level: warning, error or critical.
+        public var level: String
+        public var message: String
+    }
+
+    public struct Snapshot: Codable, Sendable, Equatable {
+        public var tablesDone: Int
+        public var tablesTotal: Int
+    }
+
+    public var source: Source
+    public var position: Position?
+    public var lag: Lag
+    public var freshness: Freshness?
+    /// While an initial snapshot runs.
+    public var snapshot: Snapshot?
+    public var tables: [Table]
+    public var lastError: Problem?
+    public var ready: Bool
+    /// Why it is not ready; empty when ready.
+    public var notReady: [String]
+
+    public static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+
+    public static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+}
