@@ -1,3 +1,4 @@
+import Coordination
 import Foundation
 import Hummingbird
 import Logging
@@ -8,7 +9,9 @@ import Synchronization
 
 /// The admin HTTP API on `admin.listen`: `/metrics` (Prometheus text), `/health` (the process is
 /// live), `/ready` (connected and caught up; 503 with the reasons otherwise) and `/status` (JSON).
-/// With `admin.token` set, every endpoint wants `Authorization: Bearer TOKEN` and answers 401 without.
+/// `POST /resnapshot` with `{"tables": ["db.table", …]}` asks the running pipeline to copy tables
+/// again (`sluice resnapshot`). With `admin.token` set, every endpoint wants `Authorization: Bearer
+/// TOKEN` and answers 401 without.
 ///
 /// Runs beside the pipeline in its service group, with the probe that reads the source's binlog end
 /// for the lag in bytes; a graceful shutdown stops both.
@@ -16,13 +19,20 @@ public final class AdminServer: Service, Sendable {
     public let settings: AdminSettings
     let source: SourceSettings
     let metrics: PipelineMetrics
+    let highAvailability: HighAvailabilityStatus
+    let resnapshots: ResnapshotRequests
     let logger: Logger
     private let listening = Mutex<(port: Int?, waiters: [CheckedContinuation<Int, Never>])>((nil, []))
 
-    public init(settings: AdminSettings, source: SourceSettings, metrics: PipelineMetrics, logger: Logger) {
+    public init(
+        settings: AdminSettings, source: SourceSettings, metrics: PipelineMetrics, highAvailability: HighAvailabilityStatus,
+        resnapshots: ResnapshotRequests, logger: Logger
+    ) {
         self.settings = settings
         self.source = source
         self.metrics = metrics
+        self.highAvailability = highAvailability
+        self.resnapshots = resnapshots
         self.logger = logger
     }
 
@@ -81,10 +91,25 @@ public final class AdminServer: Service, Sendable {
                 ? Self.text("ready\n")
                 : Self.text("not ready: " + readiness.reasons.joined(separator: "; ") + "\n", status: .serviceUnavailable)
         }
-        router.get("/status") { [metrics, settings, source] _, _ -> Response in
-            let status = metrics.status(source: source, readyThreshold: settings.readyLagSeconds)
+        router.get("/status") { [metrics, settings, source, highAvailability] _, _ -> Response in
+            var status = metrics.status(source: source, readyThreshold: settings.readyLagSeconds)
+            status.highAvailability = PipelineStatus.Role(highAvailability)
             let body = try PipelineStatus.encoder().encode(status)
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        }
+        router.post("/resnapshot") { [resnapshots] request, context -> Response in
+            let tables: [String]
+            do {
+                tables = try await request.decode(as: ResnapshotRequest.self, context: context).tables
+            } catch {
+                return Self.text("send {\"tables\": [\"db.table\", ...]}\n", status: .badRequest)
+            }
+            do {
+                try resnapshots.request(tables)
+            } catch {
+                return Self.text("\(error)\n", status: .badRequest)
+            }
+            return Self.text("copying \(tables.joined(separator: ", ")) again while streaming\n", status: .accepted)
         }
         router.get("/metrics") { [metrics] _, _ -> Response in
             Response(
@@ -98,6 +123,11 @@ public final class AdminServer: Service, Sendable {
     static func text(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
         Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
+}
+
+/// The body of `POST /resnapshot`.
+struct ResnapshotRequest: Codable, Sendable {
+    var tables: [String]
 }
 
 /// The admin API could not be served or read; the message says what to do.

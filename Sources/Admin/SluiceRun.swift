@@ -18,16 +18,23 @@ public struct SluiceRun: Sendable {
     public init(configuration: SluiceConfiguration, logger: Logger, acknowledged: (@Sendable ([RowChange]) -> Void)? = nil) throws {
         let metrics = PipelineMetrics()
         let logger = metrics.recordingProblems(logger)
+        let status = HighAvailabilityStatus()
+        let resnapshots: ResnapshotRequests
         if let store = try configuration.positions.makeStore() as? any CoordinatedPositionStore {
             // One leader per pipeline name; this instance may wait as a standby first.
-            pipeline = LeadingPipeline(
-                configuration: configuration, store: store, identity: .current(), status: HighAvailabilityStatus(), logger: logger, metrics: metrics
-            )
+            let leading = LeadingPipeline(configuration: configuration, store: store, identity: .current(), status: status, logger: logger, metrics: metrics)
+            pipeline = leading
+            resnapshots = leading.resnapshots
         } else {
-            pipeline = SyncPipeline(configuration: configuration, logger: logger, metrics: metrics, acknowledged: acknowledged)
+            let single = SyncPipeline(configuration: configuration, logger: logger, metrics: metrics, status: status, acknowledged: acknowledged)
+            pipeline = single
+            resnapshots = single.resnapshots
         }
         self.metrics = metrics
-        admin = AdminServer(settings: configuration.admin, source: configuration.source, metrics: metrics, logger: logger)
+        admin = AdminServer(
+            settings: configuration.admin, source: configuration.source, metrics: metrics, highAvailability: status, resnapshots: resnapshots,
+            logger: logger
+        )
     }
 
     /// The service group to run: when the pipeline ends, with or without an error, the admin API

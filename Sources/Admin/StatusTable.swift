@@ -7,6 +7,12 @@ public enum StatusTable {
         var lines: [String] = []
         let sourceID = status.source.sourceServerID.map { "server id \($0), " } ?? ""
         lines.append("source     \(status.source.url) (\(sourceID)reading as \(status.source.serverID))")
+        if let ha = status.highAvailability {
+            var text = ha.role
+            if let leader = ha.leader, ha.role != "leader" { text += ", leader \(leader)" }
+            if let source = ha.sourceInUse { text += ", reading \(source)" }
+            lines.append("role       \(text)")
+        }
         if let position = status.position {
             var text = "\(position.file):\(position.offset)"
             if let gtid = position.gtidSet, !gtid.isEmpty { text += "  gtid \(gtid)" }

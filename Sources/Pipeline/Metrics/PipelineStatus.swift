@@ -1,3 +1,4 @@
+import Coordination
 import Foundation
 
 /// What `/status` answers and `sluice status` prints: where the pipeline is, how far behind, what it
@@ -81,7 +82,26 @@ public struct PipelineStatus: Codable, Sendable, Equatable {
         public var tablesTotal: Int
     }
 
+    /// This instance's part in its pipeline (see `HighAvailabilityStatus`).
+    public struct Role: Codable, Sendable, Equatable {
+        /// `single` (memory or file positions), `standby` or `leader`.
+        public var role: String
+        /// The leader as last seen, when there is an election.
+        public var leader: String?
+        /// The source server being read, as `host:port`, once reading started.
+        public var sourceInUse: String?
+
+        public init(_ status: HighAvailabilityStatus) {
+            let snapshot = status.snapshot
+            role = snapshot.role.rawValue
+            leader = snapshot.leader?.description
+            sourceInUse = snapshot.source
+        }
+    }
+
     public var source: Source
+    /// Set by the admin API from the instance's `HighAvailabilityStatus`.
+    public var highAvailability: Role?
     public var position: Position?
     public var lag: Lag
     public var freshness: Freshness?

@@ -19,12 +19,15 @@ public struct LeadingPipeline: Service {
     public let logger: Logger
     /// What the pipeline measures while this instance leads, for the admin API.
     public let metrics: PipelineMetrics
+    /// Tables to copy again while this instance leads.
+    public let resnapshots: ResnapshotRequests
 
     public init(
         configuration: SluiceConfiguration, store: any CoordinatedPositionStore, identity: LeaderIdentity, status: HighAvailabilityStatus, logger: Logger,
         metrics: PipelineMetrics = PipelineMetrics()
     ) {
         self.metrics = metrics
+        self.resnapshots = ResnapshotRequests(filter: configuration.source.filter)
         self.configuration = configuration
         self.store = store
         self.identity = identity
@@ -52,14 +55,12 @@ public struct LeadingPipeline: Service {
             $0.leader = identity
         }
         logger.info("leading the pipeline", metadata: ["identity": "\(identity)", "positions": "\(store)"])
-        let pipeline = SyncPipeline(configuration: configuration, logger: logger, store: store, metrics: metrics)
+        let pipeline = SyncPipeline(configuration: configuration, logger: logger, store: store, metrics: metrics, status: status, resnapshots: resnapshots)
         let deposed: CoordinationError?
         do {
             deposed = try await withThrowingTaskGroup(of: CoordinationError?.self) { group in
                 group.addTask {
-                    try await BinlogSource.$readingFrom.withValue({ url in status.update { $0.source = "\(url.host):\(url.port)" } }) {
-                        try await pipeline.run()
-                    }
+                    try await pipeline.run()
                     return nil
                 }
                 group.addTask { try await store.watchLeadership() }

@@ -26,27 +26,31 @@ public struct SyncPipeline: Service {
     public let resnapshots: ResnapshotRequests
     /// The store to use instead of the configured one: the leader's fenced store under `LeadingPipeline`.
     let store: (any PositionStore)?
+    /// Where it reports the source server in use, for `/status`.
+    let status: HighAvailabilityStatus?
 
     /// - Parameters:
     ///   - acknowledged: called with the changes of each batch once the sink settled it (for
     ///     benchmarks that time each change).
+    ///   - status: where to report the source server in use.
     public init(
-        configuration: SluiceConfiguration, logger: Logger, metrics: PipelineMetrics = PipelineMetrics(),
+        configuration: SluiceConfiguration, logger: Logger, metrics: PipelineMetrics = PipelineMetrics(), status: HighAvailabilityStatus? = nil,
         acknowledged: (@Sendable ([RowChange]) -> Void)? = nil
     ) {
-        self.init(configuration: configuration, logger: logger, store: nil, metrics: metrics, acknowledged: acknowledged)
+        self.init(configuration: configuration, logger: logger, store: nil, metrics: metrics, status: status, acknowledged: acknowledged)
     }
 
     init(
         configuration: SluiceConfiguration, logger: Logger, store: (any PositionStore)?, metrics: PipelineMetrics = PipelineMetrics(),
-        acknowledged: (@Sendable ([RowChange]) -> Void)? = nil
+        status: HighAvailabilityStatus? = nil, resnapshots: ResnapshotRequests? = nil, acknowledged: (@Sendable ([RowChange]) -> Void)? = nil
     ) {
         self.configuration = configuration
         self.logger = logger
         self.metrics = metrics
         self.acknowledged = acknowledged
-        self.resnapshots = ResnapshotRequests(filter: configuration.source.filter)
+        self.resnapshots = resnapshots ?? ResnapshotRequests(filter: configuration.source.filter)
         self.store = store
+        self.status = status
     }
 
     public func run() async throws {
@@ -59,7 +63,9 @@ public struct SyncPipeline: Service {
         }
         let client = try ElasticsearchClient(configuration: configuration.elasticsearch.clientConfiguration, logger: logger)
         do {
-            try await run(store: store, saved: saved, client: client)
+            try await BinlogSource.$readingFrom.withValue({ [status] url in status?.update { $0.source = "\(url.host):\(url.port)" } }) {
+                try await run(store: store, saved: saved, client: client)
+            }
             try await client.shutdown()
         } catch {
             try? await client.shutdown()

@@ -1,3 +1,4 @@
+import Admin
 import ArgumentParser
 import Pipeline
 
@@ -6,11 +7,12 @@ struct ResnapshotCommand: AsyncParsableCommand {
         commandName: "resnapshot",
         abstract: "Copy tables again while the binlog keeps streaming, without locks and without emptying the index.",
         discussion: """
-            The tables are recorded in the saved position and copied by `sluice run` in primary-key
-            chunks between binlog watermarks, so that no copied row overwrites a newer change. Use it to
-            add a table (select it in source.tables and restart first), to mend an index, or, with
-            --all --from-latest, to recover when the binlogs at the saved position were purged.
-            Run it while `sluice run` is stopped.
+            Asks the running `sluice run` (through its admin API on admin.listen) to copy the tables in
+            primary-key chunks between binlog watermarks, so that no copied row overwrites a newer
+            change. When none runs, the tables are recorded in the saved position for the next run.
+            Use it to add a table (select it in source.tables and restart first), to mend an index, or,
+            with --all --from-latest while stopped, to recover when the binlogs at the saved position
+            were purged.
             """
     )
 
@@ -19,7 +21,7 @@ struct ResnapshotCommand: AsyncParsableCommand {
     @Flag(help: "Copy every selected table.")
     var all = false
 
-    @Flag(help: "Move the saved position to the source's current end first (after the binlogs at it were purged).")
+    @Flag(help: "Move the saved position to the source's current end first (after the binlogs at it were purged); only while stopped.")
     var fromLatest = false
 
     @Argument(help: "Tables to copy again, as db.table.")
@@ -27,6 +29,14 @@ struct ResnapshotCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.load()
+        if !all, !fromLatest {
+            do {
+                print(try await AdminClient.resnapshot(tables, configuration.admin), terminator: "")
+                return
+            } catch is AdminClient.NotRunning {
+                // Stopped: the saved position carries the request to the next run.
+            }
+        }
         let saved = try await ResnapshotSchedule(configuration: configuration, logger: options.logger())
             .schedule(tables, all: all, fromLatest: fromLatest)
         print("the next `sluice run` copies \(saved.resnapshot?.tables.joined(separator: ", ") ?? "-") while streaming from \(saved.file):\(saved.offset)")
