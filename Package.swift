@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "Elasticsearch", targets: ["Elasticsearch"]),
         .library(name: "Positions", targets: ["Positions"]),
         .library(name: "Pipeline", targets: ["Pipeline"]),
+        .library(name: "Operations", targets: ["Operations"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -88,11 +89,26 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // Operating a sync: `sluice doctor` (is it set up right?) and `sluice verify` (is the index right?).
+        .target(
+            name: "Operations",
+            dependencies: [
+                "Binlog",
+                "ChangeCapture",
+                "Elasticsearch",
+                "MySQLProtocol",
+                "Pipeline",
+                "Positions",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "sluice",
             dependencies: [
                 "Binlog",
                 "ChangeCapture",
+                "Operations",
                 "Pipeline",
                 "Positions",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -119,6 +135,7 @@ let package = Package(
         .testTarget(name: "ElasticsearchTests", dependencies: ["Elasticsearch"]),
         .testTarget(name: "PositionsTests", dependencies: ["Positions"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline"]),
+        .testTarget(name: "OperationsTests", dependencies: ["Operations", "Binlog", "ChangeCapture", "Elasticsearch", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
@@ -126,6 +143,7 @@ let package = Package(
                 "MySQLProtocol",
                 "Binlog",
                 "Elasticsearch",
+                "Operations",
                 "Pipeline",
                 "Positions",
                 .product(name: "NIOCore", package: "swift-nio"),

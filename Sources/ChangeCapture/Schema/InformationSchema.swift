@@ -62,7 +62,7 @@ struct InformationSchemaColumn: Sendable, Equatable {
 }
 
 /// The queries that read a table's schema from `information_schema`, and their parsing.
-enum InformationSchema {
+public enum InformationSchema {
     static func load(database: String, table: String, isMariaDB: Bool, from connection: some MetadataQuerying) async throws
         -> (columns: [InformationSchemaColumn], primaryKey: [String])
     {
@@ -106,7 +106,7 @@ enum InformationSchema {
     }
 
     /// Quotes a name as a SQL identifier: in backticks, with backticks inside doubled.
-    static func quotedIdentifier(_ name: String) -> String {
+    public static func quotedIdentifier(_ name: String) -> String {
         var quoted = "`"
         for char in name {
             if char == "`" { quoted += "``" } else { quoted.append(char) }
@@ -115,7 +115,7 @@ enum InformationSchema {
     }
 
     /// Quotes a string as a SQL literal, escaping what MySQL's default SQL mode treats specially.
-    static func sqlLiteral(_ value: String) -> String {
+    public static func sqlLiteral(_ value: String) -> String {
         var quoted = "'"
         for char in value {
             switch char {

@@ -1,0 +1,81 @@
+import Binlog
+import ChangeCapture
+import Elasticsearch
+import MySQLProtocol
+import Pipeline
+
+/// Reads a table's rows in primary-key chunks (as the initial snapshot does) and maps each to the
+/// document the sync would write for it, through the same `DocumentMapper`.
+struct TableReader: Sendable {
+    let database: String
+    let table: String
+    let query: SnapshotQuery
+    /// The index, id columns and fields the sync uses for this table.
+    let plan: DocumentMapper.Plan
+    let rules: [TableRule]
+    let chunkSize: Int
+
+    static func load(database: String, table: String, rules: [TableRule], chunkSize: Int, on connection: MySQLConnection) async throws -> TableReader {
+        let query = try await SnapshotQuery.load(database: database, table: table, isMariaDB: connection.isMariaDB, from: connection)
+        var mapper = DocumentMapper(rules: rules)
+        let plan = mapper.plan(for: Self.change(query: query, row: nil, version: 0))
+        return TableReader(database: database, table: table, query: query, plan: plan, rules: rules, chunkSize: chunkSize)
+    }
+
+    /// `` `db`.`table` `` for statements.
+    var qualifiedName: String { "\(InformationSchema.quotedIdentifier(database)).\(InformationSchema.quotedIdentifier(table))" }
+
+    /// The field names of the id columns, in order; nil when one of them is not kept in the document.
+    var idFields: [String]? {
+        guard let idColumns = plan.idColumns else { return nil }
+        let names = idColumns.compactMap { column in plan.fields.first { $0.column == column }?.name }
+        return names.count == idColumns.count ? names : nil
+    }
+
+    /// Calls `handle` with each row's document, written at `version`, chunk by chunk.
+    func forEachDocument(on connection: MySQLConnection, version: UInt64, _ handle: ([DocumentWrite]) async throws -> Void) async throws {
+        var mapper = DocumentMapper(rules: rules)
+        var key: [String]?
+        while true {
+            try Task.checkCancellation()
+            let chunk = try await query.readChunk(after: key, limit: chunkSize, from: connection)
+            var writes: [DocumentWrite] = []
+            writes.reserveCapacity(chunk.rows.count)
+            for row in chunk.rows {
+                do {
+                    writes += try mapper.writes(for: Self.change(query: query, row: row, version: version), version: version)
+                } catch {
+                    throw VerifyError("\(database).\(table): a row cannot become a document: \(error)")
+                }
+            }
+            try await handle(writes)
+            key = chunk.lastKey ?? key
+            if chunk.isLast { return }
+        }
+    }
+
+    /// The digests of the table's documents; only those with ids in `ids` when it is given.
+    func digests(on connection: MySQLConnection, only ids: Set<String>? = nil) async throws -> [DocumentDigest] {
+        var digests: [DocumentDigest] = []
+        try await forEachDocument(on: connection, version: 0) { writes in
+            for write in writes where ids?.contains(write.id) ?? true {
+                digests.append(DocumentDigest(id: write.id, hash: CanonicalDocument.hash(id: write.id, source: try write.source.map { try JSON(parsing: $0) })))
+            }
+        }
+        return digests
+    }
+
+    /// A row as the insert the snapshot would hand on.
+    private static func change(query: SnapshotQuery, row: [ColumnValue?]?, version: UInt64) -> RowChange {
+        RowChange(
+            operation: .insert, database: query.database, table: query.table, columns: query.columnNames, keyColumns: query.keyColumns,
+            before: nil, after: row, position: ChangePosition(file: "", offset: 0, gtid: nil, version: version), timestamp: 0
+        )
+    }
+}
+
+/// Why verify could not do its job; the message says what to do.
+public struct VerifyError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
