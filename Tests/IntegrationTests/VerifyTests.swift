@@ -28,10 +28,16 @@ import Testing
             let connection = try await TestEnvironment.connect(TestEnvironment.primaryURL)
             defer { Task { try? await connection.close() } }
             var next = 1000
+            // About 300 row changes a second, paced so the shared ES-API stand-in (about 2k
+            // documents a second) keeps up, with some in flight whenever verify looks.
+            var tick = ContinuousClock.now
             while !stop.load(ordering: .relaxed) {
+                let low = 10 + (next % 40) * 5
                 _ = try await connection.query("INSERT INTO \(table) VALUES (\(next), 'new \(next)', 1, 1.000, NOW(6))")
-                _ = try await connection.query("UPDATE \(table) SET qty = qty + 1, at = NOW(6) WHERE id = \(10 + next % 200)")
+                _ = try await connection.query("UPDATE \(table) SET qty = qty + 1, at = NOW(6) WHERE id BETWEEN \(low) AND \(low + 4)")
                 next += 1
+                tick = tick.advanced(by: .milliseconds(20))
+                try await Task.sleep(until: tick)
             }
             return next - 1000
         }
@@ -52,6 +58,8 @@ import Testing
         var options = Verifier.Options()
         options.chunkSize = 97
         options.pageSize = 50
+        // A bound, not a delay: each recheck waits only until the sync has passed the changes in flight.
+        options.settleTimeout = .seconds(120)
         let found = try await Verifier(configuration: configuration, options: options, logger: TestEnvironment.logger).run()
         let items = try #require(found.tables.first { $0.table == "\(db.name).items" }, "\(found.text)")
         #expect(items.missing.ids == ["5"], "\(found.text)")

@@ -36,14 +36,14 @@ struct IndexReader: Sendable {
         return digests
     }
 
-    /// The digests of the documents with these ids that the index holds.
-    func digests(ids: [String]) async throws -> [DocumentDigest] {
+    /// The digests and versions of the documents with these ids that the index holds.
+    func digests(ids: [String]) async throws -> [(digest: DocumentDigest, version: UInt64?)] {
         guard try await client.fieldTypes(index: index) != nil else { return [] }
-        var digests: [DocumentDigest] = []
+        var digests: [(digest: DocumentDigest, version: UInt64?)] = []
         for start in stride(from: 0, to: ids.count, by: pageSize) {
             let batch = Array(ids[start..<min(start + pageSize, ids.count)])
             for document in try await client.documents(index: index, ids: batch) {
-                digests.append(DocumentDigest(id: document.id, hash: CanonicalDocument.hash(id: document.id, source: document.source)))
+                digests.append((DocumentDigest(id: document.id, hash: CanonicalDocument.hash(id: document.id, source: document.source)), document.version))
             }
         }
         return digests

@@ -101,11 +101,12 @@ public struct Verifier: Sendable {
             "index side": "\(indexTime)", "narrowing": "\(compareStart.duration(to: clock.now))", "total": "\(start.duration(to: clock.now))",
             "differing": "\(found.ids.count)",
         ])
-        found = try await settle(found, reader: reader, index: index, connection: connection)
+        report.rechecked = found.ids.count
+        found = try await settle(found, reader: reader, index: index)
 
         if options.repair, !found.isEmpty {
             report.repaired = try await repair(found, reader: reader, index: index)
-            found = try await settle(found, reader: reader, index: index, connection: connection)
+            found = try await settle(found, reader: reader, index: index)
         }
         report.missing = .init(found.missing, limit: options.sampleLimit)
         report.extra = .init(found.extra, limit: options.sampleLimit)
@@ -119,22 +120,48 @@ public struct Verifier: Sendable {
         return (value, start.duration(to: .now))
     }
 
-    /// Checks the differing ids again once the changes in flight when they were seen have landed,
-    /// until they are gone or stop changing (at most three rounds).
-    private func settle(_ found: RangeNarrowing, reader: TableReader, index: IndexReader, connection: MySQLConnection) async throws -> RangeNarrowing {
-        var found = found
-        for _ in 0..<3 where !found.isEmpty {
-            let observed = try await PositionResolver(url: configuration.source.url, logger: logger).resolve(.latest, on: connection)
-            try await waitForSync(past: observed)
+    /// Checks the differing ids again once the changes in flight when they were seen have landed
+    /// (see `Settlement`); a missing document gets up to three rounds.
+    private func settle(_ found: RangeNarrowing, reader: TableReader, index: IndexReader) async throws -> RangeNarrowing {
+        var pending = found.ids
+        var settled = RangeNarrowing(table: [], index: [])
+        for round in 1...3 where !pending.isEmpty {
+            let ids = Set(pending)
+            let (position, version, rows) = try await withSnapshot { connection, position, version in
+                (position, version, try await reader.digests(on: connection, only: ids))
+            }
+            try await waitForSync(past: position)
             try await index.client.refresh(index: index.index)
-            let ids = found.ids
-            async let tableSide = reader.digests(on: connection, only: Set(ids))
-            async let indexSide = index.digests(ids: ids)
-            let again = RangeNarrowing(table: try await tableSide, index: try await indexSide)
-            guard again.ids != found.ids else { break }
-            found = again
+            let decided = Settlement(ids: pending, rows: rows, documents: try await index.digests(ids: pending), snapshotVersion: version)
+            logger.debug("checked again", metadata: [
+                "round": "\(round)", "ids": "\(pending.count)", "missing": "\(decided.missing.count)", "extra": "\(decided.extra.count)",
+                "different": "\(decided.different.count)", "written since": "\(decided.moved)",
+            ])
+            settled.extra += decided.extra
+            settled.different += decided.different
+            pending = decided.missing
         }
-        return found
+        settled.missing = pending
+        return settled
+    }
+
+    /// Runs `body` inside a consistent snapshot on a connection of its own, with the snapshot's
+    /// binlog position and the document version of that position, as the initial snapshot takes them.
+    private func withSnapshot<T: Sendable>(
+        _ body: (MySQLConnection, ReplicationPosition, UInt64) async throws -> T
+    ) async throws -> T {
+        let connection = try await MySQLConnection.connect(configuration.source.url.connectionConfiguration, logger: logger)
+        do {
+            let progress = try await InitialSnapshot(configuration: configuration, logger: logger).begin(on: connection)
+            let position = ReplicationPosition(file: progress.binlogFile, offset: progress.binlogOffset, gtidSet: progress.gtidSet)
+            let value = try await body(connection, position, DocumentVersion.snapshot(at: position, isMariaDB: connection.isMariaDB))
+            _ = try? await connection.query("COMMIT")
+            try? await connection.close()
+            return value
+        } catch {
+            try? await connection.close()
+            throw error
+        }
     }
 
     /// Waits until the sync's saved position is at or past `position`, or `settleTimeout` passed.
@@ -158,21 +185,17 @@ public struct Verifier: Sendable {
     /// Writes the differing rows and deletes the extra documents at the version of a consistent
     /// snapshot's position; returns how many operations were applied.
     private func repair(_ found: RangeNarrowing, reader: TableReader, index: IndexReader) async throws -> Int {
-        let connection = try await MySQLConnection.connect(configuration.source.url.connectionConfiguration, logger: logger)
-        defer { Task { try? await connection.close() } }
-        let progress = try await InitialSnapshot(configuration: configuration, logger: logger).begin(on: connection)
-        let position = ReplicationPosition(file: progress.binlogFile, offset: progress.binlogOffset, gtidSet: progress.gtidSet)
-        let version = DocumentVersion.snapshot(at: position, isMariaDB: connection.isMariaDB)
-        var pending = Set(found.ids)
-        var operations: [BulkOperation] = []
-        try await reader.forEachDocument(on: connection, version: version) { writes in
-            for write in writes where pending.remove(write.id) != nil {
-                operations.append(write.operation)
+        let ids = Set(found.ids)
+        let (position, version, writes) = try await withSnapshot { connection, position, version in
+            var rows: [BulkOperation] = []
+            try await reader.forEachDocument(on: connection, version: version) { writes in
+                rows += writes.filter { ids.contains($0.id) }.map(\.operation)
             }
+            return (position, version, rows)
         }
-        _ = try? await connection.query("COMMIT")
         // Rows the snapshot does not have: their documents go, unless something newer wrote them.
-        operations += pending.sorted().map { .delete(index: index.index, id: $0, version: version) }
+        let gone = ids.subtracting(writes.map(\.id)).sorted()
+        let operations = writes + gone.map { BulkOperation.delete(index: index.index, id: $0, version: version) }
         var applied = 0
         let writer = BulkWriter(client: index.client, logger: logger)
         for start in stride(from: 0, to: operations.count, by: 500) {

@@ -13,6 +13,8 @@ public struct VerifyReport: Sendable, Equatable {
         public var missing: IDSample
         public var extra: IDSample
         public var different: IDSample
+        /// Ids that differed at first and were checked again once the changes in flight had landed.
+        public var rechecked = 0
         /// Documents written or deleted by `--repair`; nil without it.
         public var repaired: Int?
         /// Why the table could not be compared, or what is left unsure; nil when it was compared.
@@ -65,6 +67,7 @@ public struct VerifyReport: Sendable, Equatable {
                 let more = sample.total > sample.ids.count ? ", …" : ""
                 lines.append("  \(label): \(sample.total) (\(sample.ids.joined(separator: ", "))\(more))")
             }
+            if table.rechecked > 0 { lines.append("  rechecked: \(table.rechecked) ids that differed while changes were in flight") }
             if let repaired = table.repaired { lines.append("  repaired: \(repaired) documents written or deleted") }
         }
         let differing = tables.filter { !$0.matches }.count
@@ -102,6 +105,8 @@ public struct VerifyReport: Sendable, Equatable {
                 }
                 buffer.writeStaticString("]}")
             }
+            buffer.writeStaticString(#","rechecked":"#)
+            buffer.writeJSONNumber(Int64(table.rechecked))
             if let repaired = table.repaired {
                 buffer.writeStaticString(#","repaired":"#)
                 buffer.writeJSONNumber(Int64(repaired))
