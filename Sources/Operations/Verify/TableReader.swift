@@ -18,7 +18,8 @@ struct TableReader: Sendable {
     static func load(database: String, table: String, rules: [TableRule], chunkSize: Int, on connection: MySQLConnection) async throws -> TableReader {
         let query = try await SnapshotQuery.load(database: database, table: table, isMariaDB: connection.isMariaDB, from: connection)
         var mapper = DocumentMapper(rules: rules)
-        let plan = mapper.plan(for: Self.change(query: query, row: nil, version: 0))
+        let template = InitialSnapshot.changes(SnapshotChunk(rows: [[]], lastKey: nil, isLast: true), of: query, at: Self.noPosition, version: 0)
+        let plan = mapper.plan(for: template[0])
         return TableReader(database: database, table: table, query: query, plan: plan, rules: rules, chunkSize: chunkSize)
     }
 
@@ -41,9 +42,9 @@ struct TableReader: Sendable {
             let chunk = try await query.readChunk(after: key, limit: chunkSize, from: connection)
             var writes: [DocumentWrite] = []
             writes.reserveCapacity(chunk.rows.count)
-            for row in chunk.rows {
+            for change in InitialSnapshot.changes(chunk, of: query, at: Self.noPosition, version: version) {
                 do {
-                    writes += try mapper.writes(for: Self.change(query: query, row: row, version: version), version: version)
+                    writes += try mapper.writes(for: change, version: version)
                 } catch {
                     throw VerifyError("\(database).\(table): a row cannot become a document: \(error)")
                 }
@@ -65,13 +66,8 @@ struct TableReader: Sendable {
         return digests
     }
 
-    /// A row as the insert the snapshot would hand on.
-    private static func change(query: SnapshotQuery, row: [ColumnValue?]?, version: UInt64) -> RowChange {
-        RowChange(
-            operation: .insert, database: query.database, table: query.table, columns: query.columnNames, keyColumns: query.keyColumns,
-            before: nil, after: row, position: ChangePosition(file: "", offset: 0, gtid: nil, version: version), timestamp: 0
-        )
-    }
+    /// The rows are mapped only for their documents; the position a change carries is not used.
+    private static let noPosition = ReplicationPosition(file: "", offset: 0)
 }
 
 /// Why verify could not do its job; the message says what to do.

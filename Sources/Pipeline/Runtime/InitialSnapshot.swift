@@ -30,13 +30,7 @@ public struct InitialSnapshot: Sendable {
         let position: ReplicationPosition
         if connection.isMariaDB {
             _ = try await connection.query("START TRANSACTION WITH CONSISTENT SNAPSHOT")
-            let status = try await connection.query("SHOW STATUS LIKE 'binlog_snapshot_%'").rows
-            let value = { (name: String) in status.first { $0.first == name }?.last ?? nil }
-            guard let file = value("Binlog_snapshot_file"), let offset = value("Binlog_snapshot_position").flatMap(UInt64.init) else {
-                throw PipelineError("the source did not report binlog_snapshot_file/position: is log_bin on?")
-            }
-            position = try await PositionResolver(url: configuration.source.url, logger: logger)
-                .resolve(.filePosition(file: file, position: offset), on: connection)
+            position = try await snapshotPosition(on: connection)
         } else {
             _ = try await connection.query("FLUSH TABLES WITH READ LOCK")
             do {
@@ -68,13 +62,7 @@ public struct InitialSnapshot: Sendable {
             while true {
                 try Task.checkCancellation()
                 let chunk = try await query.readChunk(after: key, limit: chunkSize, from: connection)
-                let changes = chunk.rows.map { row in
-                    RowChange(
-                        operation: .insert, database: database, table: table, columns: query.columnNames, keyColumns: query.keyColumns,
-                        before: nil, after: row, position: ChangePosition(file: position.file, offset: position.offset, gtid: nil, version: version),
-                        timestamp: 0
-                    )
-                }
+                let changes = Self.changes(chunk, of: query, at: position, version: version)
                 key = chunk.lastKey ?? key
                 copied += changes.count
                 if chunk.isLast {
@@ -123,6 +111,29 @@ public struct InitialSnapshot: Sendable {
         return rows.compactMap { row in
             guard let database = row[0], let table = row[1], configuration.source.filter.selects(database: database, table: table) else { return nil }
             return ("\(database).\(table)", row[2] != "0" || configuration.rule(for: database, table: table)?.idColumns != nil)
+        }
+    }
+
+    /// MariaDB: the binlog position that the consistent-snapshot transaction open on `connection`
+    /// sees, exactly, without a lock.
+    func snapshotPosition(on connection: MySQLConnection) async throws -> ReplicationPosition {
+        let status = try await connection.query("SHOW STATUS LIKE 'binlog_snapshot_%'").rows
+        let value = { (name: String) in status.first { $0.first == name }?.last ?? nil }
+        guard let file = value("Binlog_snapshot_file"), let offset = value("Binlog_snapshot_position").flatMap(UInt64.init) else {
+            throw PipelineError("the source did not report binlog_snapshot_file/position: is log_bin on?")
+        }
+        return try await PositionResolver(url: configuration.source.url, logger: logger)
+            .resolve(.filePosition(file: file, position: offset), on: connection)
+    }
+
+    /// A chunk's rows as inserts at the snapshot's position and version.
+    public static func changes(_ chunk: SnapshotChunk, of query: SnapshotQuery, at position: ReplicationPosition, version: UInt64) -> [RowChange] {
+        chunk.rows.map { row in
+            RowChange(
+                operation: .insert, database: query.database, table: query.table, columns: query.columnNames, keyColumns: query.keyColumns,
+                before: nil, after: row, position: ChangePosition(file: position.file, offset: position.offset, gtid: nil, version: version),
+                timestamp: 0
+            )
         }
     }
 
