@@ -20,7 +20,7 @@ import Testing
             shop.orders -> orders: DIFFERS (4 rows, 4 documents)
               missing: 3 (3, 5, …)
               extra: 1 (9)
-              rechecked: 6 ids that differed while changes were in flight
+              rechecked: 6 ids checked again once the changes in flight had landed
               repaired: 4 documents written or deleted
             shop.items -> shop.items: ok (2 rows, 2 documents)
             1 of 2 tables differ from their indexes

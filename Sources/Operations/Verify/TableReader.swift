@@ -40,30 +40,57 @@ struct TableReader: Sendable {
         while true {
             try Task.checkCancellation()
             let chunk = try await query.readChunk(after: key, limit: chunkSize, from: connection)
-            var writes: [DocumentWrite] = []
-            writes.reserveCapacity(chunk.rows.count)
-            for change in InitialSnapshot.changes(chunk, of: query, at: Self.noPosition, version: version) {
-                do {
-                    writes += try mapper.writes(for: change, version: version)
-                } catch {
-                    throw VerifyError("\(database).\(table): a row cannot become a document: \(error)")
-                }
-            }
-            try await handle(writes)
+            try await handle(try documents(of: chunk, version: version, mapper: &mapper))
             key = chunk.lastKey ?? key
             if chunk.isLast { return }
         }
     }
 
     /// The digests of the table's documents; only those with ids in `ids` when it is given.
+    ///
+    /// When the id is the one-column primary key, those rows are read by key, a thousand at a time;
+    /// otherwise (or when an id is not the key's printed form, as for DATETIME keys) the whole table
+    /// is read and filtered.
     func digests(on connection: MySQLConnection, only ids: Set<String>? = nil) async throws -> [DocumentDigest] {
         var digests: [DocumentDigest] = []
-        try await forEachDocument(on: connection, version: 0) { writes in
+        let collect: ([DocumentWrite]) throws -> Void = { writes in
             for write in writes where ids?.contains(write.id) ?? true {
                 digests.append(DocumentDigest(id: write.id, hash: CanonicalDocument.hash(id: write.id, source: try write.source.map { try JSON(parsing: $0) })))
             }
         }
+        if let ids, plan.idColumns == query.keyColumns, query.keyColumns.count == 1, let byKey = try await documents(keys: ids.sorted(), on: connection) {
+            try collect(byKey)
+        } else {
+            try await forEachDocument(on: connection, version: 0) { try collect($0) }
+        }
         return digests
+    }
+
+    /// The documents of the rows with these one-column keys; nil when a key is not a literal of
+    /// the key column's printed form.
+    private func documents(keys: [String], on connection: MySQLConnection) async throws -> [DocumentWrite]? {
+        var mapper = DocumentMapper(rules: rules)
+        var writes: [DocumentWrite] = []
+        for start in stride(from: 0, to: keys.count, by: 1000) {
+            let batch = Array(keys[start..<min(start + 1000, keys.count)])
+            guard let sql = try? query.statement(keys: batch) else { return nil }
+            writes += try documents(of: try query.chunk(try await connection.rows(sql), limit: batch.count + 1), version: 0, mapper: &mapper)
+        }
+        return writes
+    }
+
+    /// A chunk's rows as the documents the sync writes for them.
+    private func documents(of chunk: SnapshotChunk, version: UInt64, mapper: inout DocumentMapper) throws -> [DocumentWrite] {
+        var writes: [DocumentWrite] = []
+        writes.reserveCapacity(chunk.rows.count)
+        for change in InitialSnapshot.changes(chunk, of: query, at: Self.noPosition, version: version) {
+            do {
+                writes += try mapper.writes(for: change, version: version)
+            } catch {
+                throw VerifyError("\(database).\(table): a row cannot become a document: \(error)")
+            }
+        }
+        return writes
     }
 
     /// The rows are mapped only for their documents; the position a change carries is not used.

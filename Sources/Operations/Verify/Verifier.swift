@@ -62,7 +62,15 @@ public struct Verifier: Sendable {
                     tables.append(report)
                     continue
                 }
-                tables.append(try await verify(database: database, table: table, connection: connection, client: client))
+                do {
+                    tables.append(try await verify(database: database, table: table, connection: connection, client: client))
+                } catch let error as SnapshotError {
+                    // A table verify cannot read (no primary key to page on, a column type the
+                    // snapshot cannot read): reported, and the other tables verified.
+                    var report = VerifyReport.Table(table: name, index: "", sampleLimit: options.sampleLimit)
+                    report.problem = error.description
+                    tables.append(report)
+                }
             }
             try? await connection.close()
             try await client.shutdown()

@@ -67,7 +67,7 @@ public struct VerifyReport: Sendable, Equatable {
                 let more = sample.total > sample.ids.count ? ", …" : ""
                 lines.append("  \(label): \(sample.total) (\(sample.ids.joined(separator: ", "))\(more))")
             }
-            if table.rechecked > 0 { lines.append("  rechecked: \(table.rechecked) ids that differed while changes were in flight") }
+            if table.rechecked > 0 { lines.append("  rechecked: \(table.rechecked) ids checked again once the changes in flight had landed") }
             if let repaired = table.repaired { lines.append("  repaired: \(repaired) documents written or deleted") }
         }
         let differing = tables.filter { !$0.matches }.count
