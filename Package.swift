@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "ChangeCapture", targets: ["ChangeCapture"]),
         .library(name: "Elasticsearch", targets: ["Elasticsearch"]),
         .library(name: "Positions", targets: ["Positions"]),
+        .library(name: "Coordination", targets: ["Coordination"]),
         .library(name: "Pipeline", targets: ["Pipeline"]),
         .library(name: "Operations", targets: ["Operations"]),
     ],
@@ -72,14 +73,29 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // Where the checkpoint is kept: memory or a file (ZooKeeper and etcd later).
+        // Where the checkpoint is kept: memory or a file; the protocol the ZooKeeper and etcd stores implement.
         .target(name: "Positions", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        // Debian's ZooKeeper C client, for the zookeeper position store (no pkg-config file in Debian).
+        .systemLibrary(name: "CZooKeeper", providers: [.apt(["libzookeeper-mt-dev"])]),
+        // Positions in ZooKeeper or etcd, leader election and fencing for hot standbys.
+        .target(
+            name: "Coordination",
+            dependencies: [
+                "CZooKeeper",
+                "Positions",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ]
+        ),
         // The wiring: configuration, snapshot, coalescing, batching, checkpoints.
         .target(
             name: "Pipeline",
             dependencies: [
                 "Binlog",
                 "ChangeCapture",
+                "Coordination",
                 "Elasticsearch",
                 "MySQLProtocol",
                 "Positions",
@@ -109,6 +125,7 @@ let package = Package(
             dependencies: [
                 "Binlog",
                 "ChangeCapture",
+                "Coordination",
                 "Operations",
                 "Pipeline",
                 "Positions",
@@ -135,6 +152,7 @@ let package = Package(
         .testTarget(name: "ChangeCaptureTests", dependencies: ["ChangeCapture"]),
         .testTarget(name: "ElasticsearchTests", dependencies: ["Elasticsearch"]),
         .testTarget(name: "PositionsTests", dependencies: ["Positions"]),
+        .testTarget(name: "CoordinationTests", dependencies: ["Coordination"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline"]),
         .testTarget(name: "OperationsTests", dependencies: ["Operations", "Binlog", "ChangeCapture", "Elasticsearch", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(
@@ -143,6 +161,7 @@ let package = Package(
                 "ChangeCapture",
                 "MySQLProtocol",
                 "Binlog",
+                "Coordination",
                 "Elasticsearch",
                 "Operations",
                 "Pipeline",

@@ -32,29 +32,15 @@ public actor FilePositionStore: PositionStore {
     public func load() throws -> SavedPosition? {
         guard let data = try contents() else { return nil }
         guard !data.isEmpty else { throw damaged("it is empty") }
-        let decoder = JSONDecoder()
-        // Foundation's own .iso8601 reports a bad date without saying which key holds it.
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let container = try decoder.singleValueContainer()
-            let text = try container.decode(String.self)
-            guard let date = try? Date(text, strategy: .iso8601) else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "expected an ISO-8601 time such as 2024-05-01T12:00:00Z, got '\(text)'")
-            }
-            return date
-        }
-        do {
-            return try decoder.decode(SavedPosition.self, from: data)
-        } catch let error as DecodingError {
-            throw damaged(Self.explain(error))
+        do throws(PositionStoreError) {
+            return try SavedPosition(json: data)
+        } catch {
+            throw damaged(error.message)
         }
     }
 
     public func save(_ position: SavedPosition) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        var data = try encoder.encode(position)
-        data.append(UInt8(ascii: "\n"))
+        let data = try position.json()
         try createDirectory()
         try writeTemporary(data)
         guard rename(temporaryPath, path) == 0 else {
@@ -162,24 +148,5 @@ public actor FilePositionStore: PositionStore {
 
     private static func describe(_ code: Int32) -> String {
         String(cString: strerror(code))
-    }
-
-    private static func explain(_ error: DecodingError) -> String {
-        func key(_ path: [any CodingKey]) -> String {
-            path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
-        }
-        switch error {
-        case let .keyNotFound(missing, context):
-            return "'\(key(context.codingPath + [missing]))' is missing"
-        case let .typeMismatch(type, context), let .valueNotFound(type, context):
-            return "'\(key(context.codingPath))' is not a valid \(type)"
-        case let .dataCorrupted(context):
-            if context.codingPath.isEmpty {
-                return "it is not valid JSON (\(context.underlyingError.map { "\($0)" } ?? context.debugDescription))"
-            }
-            return "'\(key(context.codingPath))': \(context.debugDescription)"
-        @unknown default:
-            return "\(error)"
-        }
     }
 }

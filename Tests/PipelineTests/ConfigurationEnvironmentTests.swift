@@ -88,7 +88,7 @@ import Testing
         (["SLUICE_SINK_ELASTICSEARCH_URLS": "http://a:9200,nope"],
          "test.yml: sink.elasticsearch.urls[1] (from SLUICE_SINK_ELASTICSEARCH_URLS): 'nope' is not an Elasticsearch URL; expected http://HOST:PORT or https://HOST:PORT"),
         (["SLUICE_POSITIONS_STORE": "etcd"],
-         "test.yml: positions.store (from SLUICE_POSITIONS_STORE): etcd is not available yet in this version; use memory (forgotten on restart) or file"),
+         "test.yml: positions.etcd: missing; etcd's client URLs, e.g. [http://127.0.0.1:2379]"),
         (["SLUICE_SOURCE_TABLES": ""],
          "test.yml: source.tables (from SLUICE_SOURCE_TABLES): is empty; list at least one pattern, or '.*\\..*' for every table"),
     ])

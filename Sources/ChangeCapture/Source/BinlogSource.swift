@@ -20,6 +20,10 @@ public struct BinlogSource: Sendable {
         self.logger = logger
     }
 
+    /// Told the server each time reading (re)starts on one, e.g. after a failover: for status pages,
+    /// which sit far above the reader. Set for a task with `BinlogSource.$readingFrom.withValue`.
+    @TaskLocal public static var readingFrom: (@Sendable (SourceURL) -> Void)?
+
     /// The committed changes, from `position` if given, else from `configuration.start`.
     public func changes(from position: ReplicationPosition? = nil) -> ChangeStream {
         ChangeStream(configuration: configuration, logger: logger, position: position)
@@ -71,13 +75,20 @@ final class ChangeReader {
     private var handedOnInOpenTransaction = 0
     /// After a reconnect: how many changes of the re-read open transaction to drop.
     private var replayedToSkip = 0
+    /// `configuration.url`, then the failover servers.
+    private let servers: [SourceURL]
+    /// The index in `servers` of the server read now.
+    private var serverIndex = 0
+    private var url: SourceURL { servers[serverIndex] }
 
     init(configuration: BinlogSourceConfiguration, logger: Logger, position: ReplicationPosition?) {
         self.configuration = configuration
         self.logger = logger
         self.start = position
-        // A position with a GTID set but no file can only be resumed by GTID.
-        self.resumeByGTID = position.map { $0.file.isEmpty && $0.gtidSet != nil } ?? false
+        self.servers = [configuration.url] + configuration.failover
+        // A position with a GTID set but no file can only be resumed by GTID. With several servers, a
+        // file and offset may be another server's, so the GTID set is the position whenever there is one.
+        self.resumeByGTID = position.map { $0.gtidSet != nil && ($0.file.isEmpty || !configuration.failover.isEmpty) } ?? false
     }
 
     deinit {
@@ -94,9 +105,14 @@ final class ChangeReader {
                     return handedOn
                 }
             } catch {
-                guard hasStreamed, Self.isTransient(error) else { throw error }
+                guard Self.isTransient(error), hasStreamed || servers.count > 1 else { throw error }
                 await disconnect()
                 failedAttempts += 1
+                if servers.count > 1, failedAttempts >= configuration.attemptsPerServer || !hasStreamed {
+                    try switchServer(after: error)
+                    try await Task.sleep(for: configuration.reconnectBackoff.lowerBound)
+                    continue
+                }
                 let wait = backoff()
                 logger.warning("source connection lost; reconnecting", metadata: [
                     "error": "\(error)", "attempt": "\(failedAttempts)", "wait": "\(wait)",
@@ -124,7 +140,7 @@ final class ChangeReader {
         } catch let MySQLError.server(error) where error.code == 1236 {
             // MariaDB refuses a dump from a missing file with its first packet, after the request.
             let position = assembler?.committed.description ?? start?.description ?? "the requested position"
-            throw SourceError.explaining(error, doing: "to stream its binlog from \(position)", user: configuration.url.user, server: serverName)
+            throw SourceError.explaining(error, doing: "to stream its binlog from \(position)", user: url.user, server: serverName)
         }
         guard let buffer = next else {
             throw MySQLError.connectionClosed(during: "the binlog stream (the server ended it)")
@@ -183,11 +199,36 @@ final class ChangeReader {
 
     // MARK: Connecting
 
+    /// Moves on to the next server of `source.urls`, resuming by GTID; refuses without GTIDs, since a
+    /// binlog file and offset name nothing on another server.
+    private func switchServer(after error: any Error) throws {
+        let failed = url
+        let next = servers[(serverIndex + 1) % servers.count]
+        // Before any reading, every server was tried once: they all fail, so say so rather than loop.
+        guard hasStreamed || serverIndex + 1 < servers.count else { throw error }
+        if let committed = assembler?.committed ?? start {
+            guard committed.gtidSet != nil else {
+                throw SourceError(
+                    "the source \(failed.host):\(failed.port) failed (\(error)) and Sluice will not switch to \(next.host):\(next.port): "
+                        + "the position \(committed) has no GTID set, and a binlog file and offset mean nothing on another server. "
+                        + "Enable GTIDs on the servers (MySQL: gtid_mode=ON; MariaDB has them always) so Sluice can fail over, "
+                        + "or bring \(failed.host):\(failed.port) back."
+                )
+            }
+            resumeByGTID = true
+        }
+        serverIndex = (serverIndex + 1) % servers.count
+        failedAttempts = 0
+        logger.warning("source failed; switching to the next server", metadata: [
+            "failed": "\(failed)", "next": "\(url)", "error": "\(error)", "resume": "\((assembler?.committed ?? start)?.description ?? "configured start")",
+        ])
+    }
+
     private func connect() async throws {
         let connection = try await open()
         self.connection = connection
         isMariaDB = connection.isMariaDB
-        let settings = try await ServerSettings.read(from: connection, url: configuration.url)
+        let settings = try await ServerSettings.read(from: connection, url: url)
         if settings.rowImage.uppercased() != "FULL" {
             logger.warning("binlog_row_image is not FULL: changes will lack the columns the server leaves out, listed as missing", metadata: [
                 "binlog_row_image": "\(settings.rowImage)",
@@ -199,7 +240,7 @@ final class ChangeReader {
             position = committed
             dumpStart = try self.dumpStart(for: committed)
         } else {
-            position = try await PositionResolver(url: configuration.url, logger: logger).resolve(configuration.start, on: connection)
+            position = try await PositionResolver(url: url, logger: logger).resolve(configuration.start, on: connection)
             if case .gtid = configuration.start { resumeByGTID = true }
             dumpStart = try self.dumpStart(for: position)
             start = position
@@ -214,7 +255,7 @@ final class ChangeReader {
         do {
             stream = try await connection.binlogStream(request)
         } catch let MySQLError.server(error) {
-            throw SourceError.explaining(error, doing: "to stream its binlog from \(position)", user: configuration.url.user, server: serverName)
+            throw SourceError.explaining(error, doing: "to stream its binlog from \(position)", user: url.user, server: serverName)
         }
         events = stream.makeAsyncIterator()
         decoder = BinlogEventDecoder(checksum: settings.checksum)
@@ -230,11 +271,12 @@ final class ChangeReader {
         replayedToSkip = handedOnInOpenTransaction
         handedOnInOpenTransaction = 0
         hasStreamed = true
-        logger.info("reading binlog", metadata: ["source": "\(configuration.url)", "from": "\(position)", "server": "\(connection.serverVersion)"])
+        BinlogSource.readingFrom?(url)
+        logger.info("reading binlog", metadata: ["source": "\(url)", "from": "\(position)", "server": "\(connection.serverVersion)"])
     }
 
     private func open() async throws -> MySQLConnection {
-        try await MySQLConnection.connect(configuration.url.connectionConfiguration, logger: logger)
+        try await MySQLConnection.connect(url.connectionConfiguration, logger: logger)
     }
 
     private func metadataConnection() async throws -> MySQLConnection {
@@ -253,7 +295,7 @@ final class ChangeReader {
         events = nil
     }
 
-    private var serverName: String { "\(configuration.url.host):\(configuration.url.port)" }
+    private var serverName: String { "\(url.host):\(url.port)" }
 
     /// Where to resume: by GTID when reading started from one (it survives a switch of server),
     /// else by file and offset.

@@ -12,6 +12,11 @@ public struct BinlogSourceConfiguration: Sendable {
     public var reconnectBackoff: ClosedRange<Duration>
     /// Changes a transaction may hold before they are handed on without waiting for its commit.
     public var maxBufferedChanges: Int
+    /// Other servers of the same replication topology (`source.urls` after the first), tried in turn when
+    /// `url` fails. Switching needs GTIDs: reading resumes at the GTID state of the last whole transaction.
+    public var failover: [SourceURL] = []
+    /// Failed reconnects to one server before the next server is tried.
+    public var attemptsPerServer = 3
 
     public init(
         url: SourceURL,

@@ -75,6 +75,9 @@ final class MySQLChannelHandler: ChannelDuplexHandler {
         let action: ConnectionStateMachine.Action
         switch error {
         case let error as MySQLError: action = self.stateMachine.errorCaught(error)
+        // The server (or the network) dropped a TLS connection without a close_notify: a lost connection,
+        // to be retried like any other, not a certificate problem.
+        case NIOSSLError.uncleanShutdown: action = self.stateMachine.transportFailed(reason: "the connection was closed without a TLS close_notify")
         case let error as NIOSSLError: action = self.stateMachine.errorCaught(.tlsFailed(reason: "\(error)"))
         case let error as BoringSSLError: action = self.stateMachine.errorCaught(.tlsFailed(reason: "\(error)"))
         default: action = self.stateMachine.transportFailed(reason: "\(error)")

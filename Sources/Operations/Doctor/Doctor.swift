@@ -20,14 +20,17 @@ public struct Doctor: Sendable {
 
     public func run() async -> DoctorReport {
         var checks: [DoctorCheck] = []
-        let store = configuration.positions.makeStore()
         let saved: SavedPosition?
         do {
+            let store = try configuration.positions.makeStore()
             saved = try await store.load()
             checks.append(.pass("position store readable", "\(store): " + (saved.map { "saved \($0.file):\($0.offset)" + ($0.snapshot != nil ? " (snapshot unfinished)" : "") } ?? "no position saved yet")))
         } catch {
             saved = nil
-            checks.append(.fail("position store readable", "\(store): \(error)", remedy: "repair or remove it: sluice position reset --config FILE (the next run then uses start)"))
+            checks.append(.fail(
+                "position store readable", "\(configuration.positions.store): \(error)",
+                remedy: "make it reachable, or repair or remove the saved position: sluice position reset --config FILE (the next run then uses start)"
+            ))
         }
         checks.append(storeWritable())
         let server = await elasticsearch(into: &checks)
@@ -44,6 +47,12 @@ public struct Doctor: Sendable {
         switch configuration.positions.store {
         case .memory:
             return .pass(name, "memory: kept in this process only, forgotten on exit")
+        case .zookeeper, .etcd:
+            // Its writes are compare-and-sets under the leadership, which doctor does not take.
+            return .warn(
+                name, "\(configuration.positions.store): not tried, since only the leader writes there",
+                remedy: "give the sluice account create/write permission under positions.prefix; sluice run logs a refused write"
+            )
         case let .file(path):
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
             var isDirectory: ObjCBool = false

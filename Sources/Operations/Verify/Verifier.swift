@@ -174,7 +174,7 @@ public struct Verifier: Sendable {
 
     /// Waits until the sync's saved position is at or past `position`, or `settleTimeout` passed.
     private func waitForSync(past position: ReplicationPosition) async throws {
-        let store = configuration.positions.makeStore()
+        let store = try configuration.positions.makeStore()
         let deadline = ContinuousClock.now.advanced(by: options.settleTimeout)
         while ContinuousClock.now < deadline {
             if let saved = try await store.load(), saved.snapshot == nil,

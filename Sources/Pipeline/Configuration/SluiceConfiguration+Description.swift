@@ -3,7 +3,7 @@ extension SluiceConfiguration {
     public var redactedDescription: String {
         let es = elasticsearch
         var lines = [
-            "source.url: \(source.url)",
+            "source.url: \(source.url)" + (source.failover.isEmpty ? "" : ", failover \(Self.list(source.failover.map(\.description)))"),
             "source.server_id: \(source.serverID)",
             "source.tables: \(Self.list(source.tables))",
             "source.exclude: \(Self.list(source.exclude))",

@@ -69,14 +69,16 @@ public struct SluiceConfiguration: Sendable, CustomStringConvertible {
         return try SluiceConfiguration(root)
     }
 
-    private static let keys = ["source", "sink", "positions", "start", "snapshot", "admin", "rules"]
+    private static let keys = ["source", "sink", "positions", "start", "snapshot", "admin", "rules", "name", "ha"]
 
     private init(_ root: ConfigurationMapping) throws(ConfigurationError) {
         let start = try root.value("start", StartMode.init(parsing:)) ?? .snapshot
         source = try SourceSettings(root.mapping("source", keys: SourceSettings.keys), start: start)
         let sink = try root.mapping("sink", keys: ["elasticsearch"])
         elasticsearch = try ElasticsearchSettings(sink.mapping("elasticsearch", keys: ElasticsearchSettings.keys))
-        positions = try PositionsSettings(root.mapping("positions", keys: PositionsSettings.keys))
+        positions = try PositionsSettings(
+            root.mapping("positions", keys: PositionsSettings.keys), name: root, ha: root.mapping("ha", keys: ["takeover_seconds"])
+        )
         snapshot = try SnapshotSettings(root.mapping("snapshot", keys: SnapshotSettings.keys))
         admin = try AdminSettings(root.mapping("admin", keys: AdminSettings.keys))
         var rules: [TableRule] = []

@@ -2,7 +2,11 @@ import ChangeCapture
 
 /// The server to read (`source` and `start` in the configuration file).
 public struct SourceSettings: Sendable {
+    /// The server read first (`source.url`, or the first of `source.urls`).
     public var url: SourceURL
+    /// The other servers of the same topology (the rest of `source.urls`), switched to by GTID when
+    /// the one read fails.
+    public var failover: [SourceURL]
     /// This reader's replica server id: unique among the servers and every other reader of them.
     public var serverID: UInt32
     /// The `db.table` patterns to include, as written (`source.tables`).
@@ -17,15 +21,21 @@ public struct SourceSettings: Sendable {
     /// The binlog reader's configuration, starting at `position`: the configured start, or where a
     /// snapshot was taken.
     public func binlogSource(startingAt position: StartPosition) -> BinlogSourceConfiguration {
-        BinlogSourceConfiguration(url: url, serverID: serverID, start: position, filter: filter)
+        var configuration = BinlogSourceConfiguration(url: url, serverID: serverID, start: position, filter: filter)
+        configuration.failover = failover
+        return configuration
     }
 
-    static let keys = ["url", "server_id", "tables", "exclude"]
+    static let keys = ["url", "urls", "server_id", "tables", "exclude"]
 
     /// Reads `source` and the top-level `start`.
     init(_ source: ConfigurationMapping, start: StartMode) throws(ConfigurationError) {
-        guard let url = try source.value("url", SourceURL.init(parsing:)) else {
-            throw source.missing("url", "the server to read, as mysql://USER:PASSWORD@HOST:PORT")
+        let urls = try source.list("urls", SourceURL.init(parsing:)) ?? []
+        if source.contains("url"), !urls.isEmpty {
+            throw source.error("urls", "both source.url and source.urls are set; list every server in source.urls")
+        }
+        guard let url = try source.value("url", SourceURL.init(parsing:)) ?? urls.first else {
+            throw source.missing("url", "the server to read, as mysql://USER:PASSWORD@HOST:PORT (or source.urls: [...] for several servers of one topology)")
         }
         // A guessed id could equal another reader's, and the server then silently disconnects one of them.
         guard let serverID = try source.integer("server_id", atLeast: UInt32(1)) else {
@@ -47,6 +57,7 @@ public struct SourceSettings: Sendable {
             }
         }
         self.url = url
+        self.failover = Array(urls.dropFirst())
         self.serverID = serverID
         self.tables = tables
         self.exclude = exclude

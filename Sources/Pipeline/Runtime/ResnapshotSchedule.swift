@@ -19,7 +19,7 @@ public struct ResnapshotSchedule {
     /// the binlogs at the saved position were purged. Returns what was saved.
     public func schedule(_ tables: [String], all: Bool, fromLatest: Bool) async throws -> SavedPosition {
         try ResnapshotRequests.check(tables, filter: configuration.source.filter)
-        let store = configuration.positions.makeStore()
+        let store = try configuration.positions.makeStore()
         var saved = try await store.load()
         var chosen = tables
         if all || fromLatest {

@@ -1,5 +1,6 @@
 import Binlog
 import ChangeCapture
+import Coordination
 import Elasticsearch
 import Logging
 import MySQLProtocol
@@ -20,15 +21,22 @@ public struct SyncPipeline: Service {
     public let logger: Logger
     /// Tables to copy again while the pipeline streams on.
     public let resnapshots: ResnapshotRequests
+    /// The store to use instead of the configured one: the leader's fenced store under `LeadingPipeline`.
+    let store: (any PositionStore)?
 
     public init(configuration: SluiceConfiguration, logger: Logger) {
+        self.init(configuration: configuration, logger: logger, store: nil)
+    }
+
+    init(configuration: SluiceConfiguration, logger: Logger, store: (any PositionStore)?) {
         self.configuration = configuration
         self.logger = logger
         self.resnapshots = ResnapshotRequests(filter: configuration.source.filter)
+        self.store = store
     }
 
     public func run() async throws {
-        let store = configuration.positions.makeStore()
+        let store = try self.store ?? configuration.positions.makeStore()
         let saved: SavedPosition?
         do {
             saved = try await store.load()
@@ -147,9 +155,20 @@ public struct SyncPipeline: Service {
     private func checkpointLoop(queue: WriteQueue, store: any PositionStore, saved: SavedPosition?) async throws {
         var last = saved.map { Checkpoint(position: ReplicationPosition($0), timestamp: UInt32(clamping: $0.timestamp)) }
         func save() async throws {
-            guard let checkpoint = await queue.checkpoint, checkpoint != last else { return }
-            try await store.save(checkpoint.saved)
-            last = checkpoint
+            // An unreachable store holds the checkpoint back, never the writes: retried with backoff,
+            // each time with the newest durable position, until the store answers or the task is cancelled.
+            var attempt = 0
+            while let checkpoint = await queue.checkpoint, checkpoint != last {
+                do {
+                    try await store.save(checkpoint.saved)
+                    last = checkpoint
+                    return
+                } catch let error as CoordinationError where error.kind == .unavailable {
+                    logger.warning("cannot save the position yet; retrying", metadata: ["attempt": "\(attempt + 1)", "error": "\(error)"])
+                    try await Task.sleep(for: Self.storeBackoff.delay(attempt: attempt))
+                    attempt += 1
+                }
+            }
         }
         while await !queue.isFinished, !Task.isCancelled {
             // A graceful shutdown does not cancel this task: it ends once the queue is finished, so
@@ -162,6 +181,11 @@ public struct SyncPipeline: Service {
         }
         try await save()
     }
+}
+
+extension SyncPipeline {
+    /// Waits between attempts to save the position while the store is unreachable.
+    static let storeBackoff = Backoff(initialDelay: .milliseconds(100), maximumDelay: .seconds(5))
 }
 
 /// A failure of the pipeline's own setup; the message says what to do.

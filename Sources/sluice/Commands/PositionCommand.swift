@@ -41,7 +41,7 @@ struct PositionCommand: AsyncParsableCommand {
             let configuration = try options.load()
             let start = try StartPosition(parsing: position)
             let resolved = try await PositionResolver(url: configuration.source.url, logger: options.logger()).resolve(start)
-            let store = configuration.positions.makeStore()
+            let store = try configuration.positions.makeStore()
             try await store.save(SavedPosition(file: resolved.file, offset: resolved.offset, gtidSet: resolved.gtidSet, timestamp: 0))
             print("saved \(resolved) in \(store)")
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Coordination
 import Foundation
 import Logging
 import Pipeline
@@ -21,9 +22,16 @@ struct RunCommand: AsyncParsableCommand {
         let configuration = try options.load()
         let logger = options.logger()
         logger.info("configuration", metadata: ["settings": "\(configuration)"])
+        let pipeline: any Service
+        if let store = try configuration.positions.makeStore() as? any CoordinatedPositionStore {
+            // One leader per pipeline name; this instance may wait as a standby first.
+            pipeline = LeadingPipeline(configuration: configuration, store: store, identity: .current(), status: HighAvailabilityStatus(), logger: logger)
+        } else {
+            pipeline = SyncPipeline(configuration: configuration, logger: logger)
+        }
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: SyncPipeline(configuration: configuration, logger: logger), successTerminationBehavior: .gracefullyShutdownGroup)],
+                services: [.init(service: pipeline, successTerminationBehavior: .gracefullyShutdownGroup)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )

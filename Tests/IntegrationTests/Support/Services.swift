@@ -7,9 +7,15 @@ enum Services {
         .appendingPathComponent("scripts/services")
 
     static func run(_ arguments: String...) throws {
+        try run(arguments, environment: [:])
+    }
+
+    /// Runs it with `environment` added, e.g. SLUICE_SERVICES_DIR and ports for a private instance.
+    static func run(_ arguments: [String], environment: [String: String]) throws {
         let process = Process()
         process.executableURL = script
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         process.waitUntilExit()

@@ -188,7 +188,7 @@ enum SinkProcess {
 
     /// Runs `body` with the sink frozen; it is thawed again however `body` ends. Should this
     /// process die meanwhile, a watchdog thaws it after `watchdog` anyway, since other tests share it.
-    static func whileFrozen<T>(watchdog: Int = 20, _ body: () async throws -> T) async throws -> T {
+    static func whileFrozen<T>(watchdog: Int = 180, _ body: () async throws -> T) async throws -> T {
         let pid = try pid()
         let thaw = Process()
         thaw.executableURL = URL(fileURLWithPath: "/bin/sh")

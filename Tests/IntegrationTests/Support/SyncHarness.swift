@@ -29,10 +29,11 @@ struct SyncHarness {
 
     /// The configuration a user would write, for this database's tables.
     func configuration(
-        sourceURL: String = TestEnvironment.primaryURL, start startText: String? = nil, intervalMS: Int = 20, bulk: String = defaultBulk, extra: String = ""
+        sourceURL: String = TestEnvironment.primaryURL, start startText: String? = nil, intervalMS: Int = 20, bulk: String = defaultBulk, extra: String = "",
+        sourceURLs: [String]? = nil
     ) throws -> SluiceConfiguration {
         try SluiceConfiguration.parse(
-            yaml(sourceURL: sourceURL, start: startText, intervalMS: intervalMS, bulk: bulk, extra: extra), file: "test.yml", environment: [:]
+            yaml(sourceURL: sourceURL, start: startText, intervalMS: intervalMS, bulk: bulk, extra: extra, sourceURLs: sourceURLs), file: "test.yml", environment: [:]
         )
     }
 
@@ -40,12 +41,17 @@ struct SyncHarness {
     static let defaultBulk = "max_documents: 50, concurrency: 3, linger_ms: 0"
 
     /// The configuration file's text, for `configuration` and for the `sluice` executable.
+    /// `positions` replaces the positions file section, e.g. with a ZooKeeper or etcd store; `sourceURLs`
+    /// lists several servers (`source.urls`) instead of `sourceURL`.
     func yaml(
-        sourceURL: String = TestEnvironment.primaryURL, start startText: String? = nil, intervalMS: Int = 20, bulk: String = defaultBulk, extra: String = ""
+        sourceURL: String = TestEnvironment.primaryURL, start startText: String? = nil, intervalMS: Int = 20, bulk: String = defaultBulk, extra: String = "",
+        positions: String? = nil, sourceURLs: [String]? = nil
     ) -> String {
-        """
+        let positions = positions ?? "positions:\n  store: file\n  path: \(positionsPath)\n  interval_ms: \(intervalMS)\n"
+        let servers = sourceURLs.map { "urls: [\($0.map { "\"\($0)\"" }.joined(separator: ", "))]" } ?? "url: \"\(sourceURL)\""
+        return """
             source:
-              url: "\(sourceURL)"
+              \(servers)
               server_id: \(UInt32.random(in: 10_000...4_000_000_000))
               tables: ['\(db.name)\\..*']
             start: "\(startText ?? start.description)"
@@ -54,10 +60,7 @@ struct SyncHarness {
                 url: \(Self.elasticsearchURL)
                 bulk: { \(bulk) }
                 dead_letter: \(deadLetterPath)
-            positions:
-              store: file
-              path: \(positionsPath)
-              interval_ms: \(intervalMS)
+            \(positions)
             admin:
               listen: 127.0.0.1:0
             \(extra)
@@ -94,17 +97,18 @@ struct SyncHarness {
     /// or re-snapshot left to copy: everything written before this call has been acknowledged by
     /// the index. Fails after a generous bound
     /// rather than hanging, naming what it waited for.
-    func waitUntilCaughtUp(on server: MySQLConnection? = nil) async throws {
+    func waitUntilCaughtUp(on server: MySQLConnection? = nil, store: (any PositionStore)? = nil, within bound: Duration = .seconds(60)) async throws {
         let row = try await (server ?? db.connection).query("SHOW MASTER STATUS").rows[0]
         let (file, offset) = (row[0] ?? "", UInt64(row[1] ?? "") ?? 0)
-        let store = FilePositionStore(path: positionsPath)
-        for _ in 0..<3000 {
+        let store = store ?? FilePositionStore(path: positionsPath)
+        let deadline = ContinuousClock.now + bound
+        while ContinuousClock.now < deadline {
             if let saved = try await store.load(), saved.snapshot == nil, saved.resnapshot == nil, saved.file > file || (saved.file == file && saved.offset >= offset) {
                 return
             }
             try await Task.sleep(for: .milliseconds(20))
         }
-        throw HarnessError("the pipeline did not reach \(file):\(offset) within 60 s; saved: \(String(describing: try await store.load()))")
+        throw HarnessError("the pipeline did not reach \(file):\(offset) within \(bound); saved: \(String(describing: try await store.load()))")
     }
 
     /// Every row of `table` as a document with the same id and the same values, and nothing else.

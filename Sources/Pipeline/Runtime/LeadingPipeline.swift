@@ -1,0 +1,77 @@
+import ChangeCapture
+import Coordination
+import Logging
+import Positions
+import ServiceLifecycle
+
+/// `sluice run` with a ZooKeeper or etcd store: stands by until this instance is elected leader of the
+/// pipeline, then runs `SyncPipeline` with the fenced store while watching the leadership.
+///
+/// When the leadership is lost (the session or lease ended, or another instance took over) the pipeline
+/// is cancelled at once, so it stops writing to Elasticsearch, and `run` fails with the reason: the
+/// process exits and its supervisor starts it again as a standby. A graceful shutdown of the leader
+/// resigns after the final checkpoint, so a standby takes over without waiting for the lease to run out.
+public struct LeadingPipeline: Service {
+    public let configuration: SluiceConfiguration
+    public let store: any CoordinatedPositionStore
+    public let identity: LeaderIdentity
+    public let status: HighAvailabilityStatus
+    public let logger: Logger
+
+    public init(configuration: SluiceConfiguration, store: any CoordinatedPositionStore, identity: LeaderIdentity, status: HighAvailabilityStatus, logger: Logger) {
+        self.configuration = configuration
+        self.store = store
+        self.identity = identity
+        self.status = status
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        status.update { $0.role = .standby }
+        let logger = logger
+        let status = status
+        let identity = identity
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await store.campaign(as: identity) { leader in
+                    logger.info("standing by", metadata: ["leader": "\(leader.map { "\($0)" } ?? "none")", "positions": "\(store)"])
+                    status.update { $0.leader = leader }
+                }
+            }
+        } catch is CancellationError {
+            return
+        }
+        status.update {
+            $0.role = .leader
+            $0.leader = identity
+        }
+        logger.info("leading the pipeline", metadata: ["identity": "\(identity)", "positions": "\(store)"])
+        let pipeline = SyncPipeline(configuration: configuration, logger: logger, store: store)
+        let deposed: CoordinationError?
+        do {
+            deposed = try await withThrowingTaskGroup(of: CoordinationError?.self) { group in
+                group.addTask {
+                    try await BinlogSource.$readingFrom.withValue({ url in status.update { $0.source = "\(url.host):\(url.port)" } }) {
+                        try await pipeline.run()
+                    }
+                    return nil
+                }
+                group.addTask { try await store.watchLeadership() }
+                defer { group.cancelAll() }
+                // The first to end decides: the pipeline (a shutdown or a failure), or the loss of leadership.
+                return try await group.next() ?? nil
+            }
+        } catch let error as CoordinationError where error.kind == .deposed {
+            // A fenced save found the position taken over before the watch noticed.
+            deposed = error
+        }
+        if let deposed {
+            status.update {
+                $0.role = .standby
+                $0.leader = nil
+            }
+            throw PipelineError("lost the leadership of pipeline \(store): \(deposed.message). Stopped writing; start Sluice again to stand by")
+        }
+        await store.resign()
+    }
+}
