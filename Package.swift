@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "Coordination", targets: ["Coordination"]),
         .library(name: "Pipeline", targets: ["Pipeline"]),
         .library(name: "Kafka", targets: ["Kafka"]),
+        .library(name: "Operations", targets: ["Operations"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -141,6 +142,20 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
+        // Operating a sync: `sluice doctor` (is it set up right?) and `sluice verify` (is the index right?).
+        .target(
+            name: "Operations",
+            dependencies: [
+                "Binlog",
+                "ChangeCapture",
+                "Elasticsearch",
+                "MySQLProtocol",
+                "Pipeline",
+                "Positions",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "sluice",
             dependencies: [
@@ -151,6 +166,7 @@ let package = Package(
                 "Coordination",
                 "Elasticsearch",
                 "MySQLProtocol",
+                "Operations",
                 "Pipeline",
                 "Positions",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -181,6 +197,7 @@ let package = Package(
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline"]),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "AdminTests", dependencies: ["Admin", "Pipeline"]),
+        .testTarget(name: "OperationsTests", dependencies: ["Operations", "Binlog", "ChangeCapture", "Elasticsearch", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
@@ -191,6 +208,7 @@ let package = Package(
                 "Coordination",
                 "Elasticsearch",
                 "Kafka",
+                "Operations",
                 "Pipeline",
                 "Positions",
                 .product(name: "NIOCore", package: "swift-nio"),

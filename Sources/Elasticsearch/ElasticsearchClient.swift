@@ -274,18 +274,8 @@ public final class ElasticsearchClient: Sendable {
                 try response.expectSuccess()
                 let reply = try response.decodeJSON()
                 scrollID = reply["_scroll_id"]?.stringValue ?? scrollID
-                guard let hits = reply["hits"]?["hits"]?.arrayValue else {
-                    throw response.context(ElasticsearchError(.malformedResponse, "the search reply has no hits"))
-                }
-                guard !hits.isEmpty else { break }
-                var page: [StoredDocument] = []
-                page.reserveCapacity(hits.count)
-                for hit in hits {
-                    guard let document = StoredDocument(hit: hit) else {
-                        throw response.context(ElasticsearchError(.malformedResponse, "a search hit has no _id"))
-                    }
-                    page.append(document)
-                }
+                let (_, page) = try response.searchHits(reply)
+                guard !page.isEmpty else { break }
                 try await handlePage(page)
                 guard let scrollID else {
                     throw response.context(ElasticsearchError(.malformedResponse, "the search reply has no _scroll_id"))

@@ -6,8 +6,8 @@ struct Sluice: AsyncParsableCommand {
         commandName: "sluice",
         abstract: "Keep Elasticsearch in step with MySQL and MariaDB by reading the binlog.",
         subcommands: [
-            RunCommand.self, StatusCommand.self, CaptureCommand.self, ApplyCommand.self, PositionCommand.self, ResnapshotCommand.self,
-            TailCommand.self, DecodeCommand.self, BenchCommand.self,
+            RunCommand.self, StatusCommand.self, DoctorCommand.self, VerifyCommand.self, ResnapshotCommand.self, PositionCommand.self,
+            CaptureCommand.self, ApplyCommand.self, TailCommand.self, DecodeCommand.self, BenchCommand.self,
         ]
     )
 }

@@ -27,6 +27,15 @@ import Testing
         #expect(query.columnNames.names == ["id", "name", "price", "f"])
     }
 
+    @Test func rowsByKey() throws {
+        let query = try orders
+        #expect(try query.statement(keys: ["3", "-7"])
+            == "SELECT `id`, `name`, `price`, CAST(`f` AS DOUBLE) FROM `shop`.`orders` WHERE `id` IN (3,-7) ORDER BY `id`")
+        // A key that is not the column's printed form is refused, not quoted into the statement.
+        #expect(throws: SnapshotError.self) { try query.statement(keys: ["3", "x"]) }
+        #expect(throws: SnapshotError.self) { try query.statement(keys: []) }
+    }
+
     @Test func compositeKeysQuoteNamesAndTypeTheirLiterals() throws {
         let query = try SnapshotQuery(
             database: "my`db", table: "t`1",

@@ -114,7 +114,7 @@ public enum InformationSchema {
     }
 
     /// Quotes a name as a SQL identifier: in backticks, with backticks inside doubled.
-    static func quotedIdentifier(_ name: String) -> String {
+    public static func quotedIdentifier(_ name: String) -> String {
         var quoted = "`"
         for char in name {
             if char == "`" { quoted += "``" } else { quoted.append(char) }
@@ -123,7 +123,7 @@ public enum InformationSchema {
     }
 
     /// Quotes a string as a SQL literal, escaping what MySQL's default SQL mode treats specially.
-    static func sqlLiteral(_ value: String) -> String {
+    public static func sqlLiteral(_ value: String) -> String {
         var quoted = "'"
         for char in value {
             switch char {

@@ -20,7 +20,7 @@ public struct SnapshotQuery: Sendable {
     public let keyColumns: [Int]
     let columns: [SnapshotColumn]
     /// `` `database`.`table` ``, for statements and messages.
-    private let qualifiedName: String
+    let qualifiedName: String
 
     init(database: String, table: String, columns: [InformationSchemaColumn], primaryKey: [String]) throws(SnapshotError) {
         self.database = database
@@ -149,7 +149,7 @@ public struct SnapshotQuery: Sendable {
         return terms.count == 1 ? terms[0] : terms.map { "(\($0))" }.joined(separator: " OR ")
     }
 
-    private func malformed(_ text: String, in column: SnapshotColumn) -> SnapshotError {
+    func malformed(_ text: String, in column: SnapshotColumn) -> SnapshotError {
         SnapshotError(
             "\(qualifiedName) column \(InformationSchema.quotedIdentifier(column.name)) (\(column.columnType)): "
                 + "cannot read \(InformationSchema.sqlLiteral(text)) from \(column.selectExpression)")

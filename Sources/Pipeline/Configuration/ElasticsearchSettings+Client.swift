@@ -2,7 +2,7 @@ import Elasticsearch
 
 extension ElasticsearchSettings {
     /// The client's settings for this part of the configuration.
-    var clientConfiguration: ElasticsearchConfiguration {
+    public var clientConfiguration: ElasticsearchConfiguration {
         var configuration = ElasticsearchConfiguration(
             urls: urls.map(\.absoluteString),
             caFile: tls.caFile,

@@ -8,32 +8,32 @@ import NIOCore
 /// `_id` is the key value as text when the key has one column (numbers in decimal, strings as they
 /// are, other values as their JSON text without quotes), and the key values as a JSON array when
 /// it has several (`[7,"a"]`): unambiguous, whatever the values contain.
-struct DocumentMapper {
+public struct DocumentMapper: Sendable {
     private let rules: [String: TableRule]
     private var plans: [ObjectIdentifier: Plan] = [:]
 
     /// How one table layout maps to documents, worked out once per layout.
-    struct Plan {
-        var index: String
+    public struct Plan: Sendable {
+        public var index: String
         /// Column indexes of the id, in order; nil when the table has no key and no rule names one.
-        var idColumns: [Int]?
+        public var idColumns: [Int]?
         /// (column index, field name) of the fields kept.
-        var fields: [(column: Int, name: String)]
+        public var fields: [(column: Int, name: String)]
     }
 
     /// Why a change cannot become a write; it goes to the dead-letter file.
-    struct Unmappable: Error, CustomStringConvertible {
-        var description: String
+    public struct Unmappable: Error, CustomStringConvertible {
+        public var description: String
     }
 
-    init(rules: [TableRule]) {
+    public init(rules: [TableRule]) {
         var byTable: [String: TableRule] = [:]
         for rule in rules { byTable["\(rule.database).\(rule.table)"] = rule }
         self.rules = byTable
     }
 
     /// The plan for a change's table layout.
-    mutating func plan(for change: RowChange) -> Plan {
+    public mutating func plan(for change: RowChange) -> Plan {
         let identifier = ObjectIdentifier(change.columns)
         if let plan = plans[identifier], plans.count < 4096 { return plan }
         let rule = rules["\(change.database).\(change.table)"]
@@ -58,7 +58,7 @@ struct DocumentMapper {
     }
 
     /// The writes for one change: one, or two when an update changes the id (delete the old, index the new).
-    mutating func writes(for change: RowChange, version: UInt64) throws(Unmappable) -> [DocumentWrite] {
+    public mutating func writes(for change: RowChange, version: UInt64) throws(Unmappable) -> [DocumentWrite] {
         let plan = plan(for: change)
         guard let idColumns = plan.idColumns else {
             throw Unmappable(description: "\(change.database).\(change.table) has no primary key; name its key columns in rules[].id")

@@ -3,18 +3,18 @@ import Elasticsearch
 import NIOCore
 
 /// One write to the index: a whole document, or its deletion, at the change's version.
-struct DocumentWrite: Sendable {
-    var index: String
-    var id: String
-    var version: UInt64
+public struct DocumentWrite: Sendable {
+    public var index: String
+    public var id: String
+    public var version: UInt64
     /// The document's JSON; nil for a delete.
-    var source: ByteBuffer?
+    public var source: ByteBuffer?
     /// The change it comes from, for the dead-letter file.
-    var change: RowChange
+    public var change: RowChange
 
     var key: DocumentKey { DocumentKey(index: index, id: id) }
 
-    var operation: BulkOperation {
+    public var operation: BulkOperation {
         if let source {
             .index(index: index, id: id, version: version, source: source)
         } else {

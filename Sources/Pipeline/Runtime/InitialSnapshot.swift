@@ -15,13 +15,18 @@ import Positions
 /// Progress is saved with each acknowledged chunk. A restart resumes after the last saved key, in a
 /// new transaction that may see newer rows; those are written with the old snapshot version, and the
 /// binlog, replayed from the snapshot's position with newer versions, brings each row to its final value.
-struct InitialSnapshot {
+public struct InitialSnapshot: Sendable {
     let configuration: SluiceConfiguration
     let logger: Logger
 
+    public init(configuration: SluiceConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
     /// Opens the snapshot transaction and returns the progress to save before copying: the binlog
     /// position it sees, and the tables to copy.
-    func begin(on connection: MySQLConnection) async throws -> SnapshotProgress {
+    public func begin(on connection: MySQLConnection) async throws -> SnapshotProgress {
         let position: ReplicationPosition
         if connection.isMariaDB {
             _ = try await connection.query("START TRANSACTION WITH CONSISTENT SNAPSHOT")
@@ -87,7 +92,21 @@ struct InitialSnapshot {
     }
 
     /// The selected tables, as `db.table`; each must have a primary key or a rule naming its id.
-    func selectedTables(on connection: MySQLConnection) async throws -> [String] {
+    public func selectedTables(on connection: MySQLConnection) async throws -> [String] {
+        try await selectedTableKeys(on: connection).map { table in
+            if !table.hasID {
+                throw PipelineError(
+                    "\(table.name) has no primary key, so its documents would have no stable id: add one, "
+                        + "name its key columns in a rule (rules: [{table: \(table.name), id: [...]}]), or exclude the table"
+                )
+            }
+            return table.name
+        }
+    }
+
+    /// Every selected table, as `db.table`, and whether its documents have an id: a primary key, or
+    /// a rule naming the id columns.
+    public func selectedTableKeys(on connection: MySQLConnection) async throws -> [(name: String, hasID: Bool)] {
         let rows = try await connection.query("""
             SELECT t.TABLE_SCHEMA, t.TABLE_NAME, COUNT(k.COLUMN_NAME) FROM information_schema.TABLES t \
             LEFT JOIN information_schema.KEY_COLUMN_USAGE k ON k.TABLE_SCHEMA = t.TABLE_SCHEMA \
@@ -96,18 +115,10 @@ struct InitialSnapshot {
             AND t.TABLE_SCHEMA NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys') \
             GROUP BY t.TABLE_SCHEMA, t.TABLE_NAME ORDER BY t.TABLE_SCHEMA, t.TABLE_NAME
             """).rows
-        var tables: [String] = []
-        for row in rows {
-            guard let database = row[0], let table = row[1], configuration.source.filter.selects(database: database, table: table) else { continue }
-            if row[2] == "0", configuration.rule(for: database, table: table)?.idColumns == nil {
-                throw PipelineError(
-                    "\(database).\(table) has no primary key, so its documents would have no stable id: add one, "
-                        + "name its key columns in a rule (rules: [{table: \(database).\(table), id: [...]}]), or exclude the table"
-                )
-            }
-            tables.append("\(database).\(table)")
+        return rows.compactMap { row in
+            guard let database = row[0], let table = row[1], configuration.source.filter.selects(database: database, table: table) else { return nil }
+            return ("\(database).\(table)", row[2] != "0" || configuration.rule(for: database, table: table)?.idColumns != nil)
         }
-        return tables
     }
 
     /// MariaDB: the binlog position that the consistent-snapshot transaction open on `connection`
@@ -123,7 +134,7 @@ struct InitialSnapshot {
     }
 
     /// A chunk's rows as inserts at the snapshot's position and version.
-    static func changes(_ chunk: SnapshotChunk, of query: SnapshotQuery, at position: ReplicationPosition, version: UInt64) -> [RowChange] {
+    public static func changes(_ chunk: SnapshotChunk, of query: SnapshotQuery, at position: ReplicationPosition, version: UInt64) -> [RowChange] {
         chunk.rows.map { row in
             RowChange(
                 operation: .insert, database: query.database, table: query.table, columns: query.columnNames, keyColumns: query.keyColumns,
@@ -133,7 +144,8 @@ struct InitialSnapshot {
         }
     }
 
-    static func split(_ name: String) -> (String, String) {
+    /// `db.table` as its two parts.
+    public static func split(_ name: String) -> (String, String) {
         let parts = name.split(separator: ".", maxSplits: 1)
         return (String(parts.first ?? ""), String(parts.dropFirst().first ?? ""))
     }
