@@ -27,10 +27,13 @@ let package = Package(
     targets: [
         // Debian's libzstd, for MySQL 8 TRANSACTION_PAYLOAD events.
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        // CRC-32 by carry-less multiplication, for event checksums.
+        .target(name: "CCRC32"),
         // Bytes in, values out: binlog events and column values. No I/O.
         .target(
             name: "Binlog",
             dependencies: [
+                "CCRC32",
                 "CZstd",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "CompressNIO", package: "compress-nio"),
