@@ -18,7 +18,9 @@ public struct BulkSettings: Sendable, Equatable {
         maxBytes: Int = 5 << 20,
         linger: Duration = .milliseconds(50),
         concurrency: Int = 4,
-        maxBytesInFlight: Int = 64 << 20
+        // 16 MiB keeps `sluice run` within its 64 MB resident goal while the sink lags, and is
+        // still three 5 MB bulk requests, or dozens of 1000-document ones, in flight.
+        maxBytesInFlight: Int = 16 << 20
     ) {
         self.maxDocuments = maxDocuments
         self.maxBytes = maxBytes
