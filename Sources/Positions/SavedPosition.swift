@@ -22,6 +22,8 @@ public struct SavedPosition: Codable, Sendable, Equatable {
     public var savedAt: Date
     /// How far an unfinished initial snapshot got; `nil` once the snapshot is complete or when there was none.
     public var snapshot: SnapshotProgress?
+    /// The tables an online re-snapshot (`sluice resnapshot`) still has to copy; `nil` when none is due.
+    public var resnapshot: ResnapshotProgress?
 
     public init(
         file: String,
@@ -30,7 +32,8 @@ public struct SavedPosition: Codable, Sendable, Equatable {
         serverID: UInt32? = nil,
         timestamp: UInt64,
         savedAt: Date = Date(),
-        snapshot: SnapshotProgress? = nil
+        snapshot: SnapshotProgress? = nil,
+        resnapshot: ResnapshotProgress? = nil
     ) {
         self.file = file
         self.offset = offset
@@ -39,11 +42,12 @@ public struct SavedPosition: Codable, Sendable, Equatable {
         self.timestamp = timestamp
         self.savedAt = Date(timeIntervalSince1970: savedAt.timeIntervalSince1970.rounded(.down))
         self.snapshot = snapshot
+        self.resnapshot = resnapshot
     }
 
     // The file's keys are snake_case to read like the YAML configuration.
     private enum CodingKeys: String, CodingKey {
-        case file, offset, timestamp, snapshot
+        case file, offset, timestamp, snapshot, resnapshot
         case gtidSet = "gtid_set"
         case serverID = "server_id"
         case savedAt = "saved_at"

@@ -40,6 +40,31 @@ import Testing
         try await pipeline.stop()
     }
 
+    /// A transaction larger than the reader holds (10,000 changes) and than the sink's in-flight
+    /// bound streams through in chunks, with its changes to one document still in order.
+    @Test func aTransactionLargerThanEveryBufferStreamsThrough() async throws {
+        let db = try await ScratchDatabase.create("bigtxn")
+        defer { Task { try? await db.drop() } }
+        try await db.execute("CREATE TABLE `\(db.name)`.t (id INT PRIMARY KEY, v VARCHAR(20))")
+        let harness = try SyncHarness.make(db, start: try await db.binlogEnd())
+        defer { Task { await harness.shutdown() } }
+        let pipeline = harness.run(try harness.configuration(bulk: "max_documents: 1000, concurrency: 3, linger_ms: 0, max_bytes: 65536, max_bytes_in_flight: 131072"))
+        try await db.execute("START TRANSACTION")
+        try await db.execute("INSERT INTO `\(db.name)`.t SELECT seq, CONCAT('v', seq) FROM `\(db.name)`.seq_1_to_10500")
+        // Changes to rows whose inserts are in the first chunk, handed on before these.
+        try await db.execute("UPDATE `\(db.name)`.t SET v = 'updated' WHERE id % 1000 = 0")
+        try await db.execute("DELETE FROM `\(db.name)`.t WHERE id % 1000 = 1")
+        try await db.execute("COMMIT")
+        try await harness.waitUntilCaughtUp()
+        let index = "\(db.name).t"
+        try await harness.client.refresh(index: index)
+        #expect(try await harness.client.count(index: index) == 10_489)
+        for id in [1000, 5000, 10_000] { #expect(try await harness.client.get(index: index, id: "\(id)")?.source?["v"] == .string("updated")) }
+        for id in [1, 5001, 10_001] { #expect(try await harness.client.get(index: index, id: "\(id)") == nil) }
+        #expect(try await harness.client.get(index: index, id: "10500")?.source?["v"] == .string("v10500"))
+        try await pipeline.stop()
+    }
+
     @Test func manyUpdatesOfTheSameRowsEndAtTheLastValue() async throws {
         let db = try await ScratchDatabase.create("order")
         defer { Task { try? await db.drop() } }

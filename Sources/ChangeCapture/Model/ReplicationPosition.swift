@@ -15,6 +15,15 @@ public struct ReplicationPosition: Sendable, Equatable, Hashable, CustomStringCo
         self.gtidSet = gtidSet
     }
 
+    /// Whether this position is at or past `other` in one server's binlog, by file number and offset.
+    /// Without a file name on either side (a position known by GTID alone) it cannot tell and says yes:
+    /// callers only use it to wait, and their writes carry versions that keep an early write harmless.
+    public func isAtOrAfter(_ other: ReplicationPosition) -> Bool {
+        guard !file.isEmpty, !other.file.isEmpty else { return true }
+        let (mine, theirs) = (DocumentVersion.fileSequence(file), DocumentVersion.fileSequence(other.file))
+        return mine != theirs ? mine > theirs : offset >= other.offset
+    }
+
     public var description: String {
         "\(file):\(offset)" + (gtidSet.map { " gtid:\($0)" } ?? "")
     }

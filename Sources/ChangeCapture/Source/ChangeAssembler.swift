@@ -126,13 +126,14 @@ public struct ChangeAssembler: Sendable {
             }
             return nil
         case let .heartbeat(heartbeat):
-            if state == .idle, heartbeat.position > 0 {
-                // Heartbeats carry the end of the binlog: progress past events that were filtered out.
-                setFile(heartbeat.logFile)
-                committed.file = heartbeat.logFile
-                committed.offset = max(heartbeat.position, committed.offset)
-            }
-            return nil
+            guard state == .idle, heartbeat.position > 0 else { return nil }
+            // Heartbeats carry the end of the binlog: progress past events that were filtered out,
+            // handed on so that an idle reader's position is known to be current.
+            let before = committed
+            setFile(heartbeat.logFile)
+            committed.file = heartbeat.logFile
+            committed.offset = max(heartbeat.position, committed.offset)
+            return committed == before ? nil : ChangeChunk(changes: [], commit: committed)
         case .formatDescription, .skippedRows, .previousGTIDs, .transactionPayload, .rowsQuery, .stop,
              .mariaAnnotateRows, .mariaBinlogCheckpoint, .mariaGTIDList, .other, .ignored:
             return nil

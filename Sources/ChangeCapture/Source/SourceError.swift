@@ -22,8 +22,9 @@ public struct SourceError: Error, Sendable, Equatable, CustomStringConvertible {
             return SourceError(
                 "\(server) refused \(what): \(error.message). If that binlog was purged (or never existed), the "
                     + "changes in it cannot be read any more: move to a position the server still has with "
-                    + "`sluice position set earliest|latest|FILE:POS` (for `sluice tail`, --from), or take a new "
-                    + "snapshot: `sluice position reset` with start: snapshot."
+                    + "`sluice position set earliest|latest|FILE:POS` (for `sluice tail`, --from), or copy the tables "
+                    + "again: `sluice resnapshot --all --from-latest` re-copies them while streaming, keeping the "
+                    + "index in use; `sluice position reset` with start: snapshot takes a whole new snapshot."
             )
         default:
             return SourceError("\(server) refused \(what): \(error)")

@@ -3,6 +3,7 @@ import ChangeCapture
 import Elasticsearch
 import Logging
 import NIOCore
+import Positions
 
 /// The reading side of the pipeline: row changes to coalesced document writes on the queue, with
 /// each index created (with mappings from the column types) before its first write.
@@ -30,18 +31,50 @@ struct ChangeProducer {
     }
 
     /// Streams the binlog from `resume` (a saved position) or else from the configured start,
-    /// until the source fails or the task is cancelled.
-    mutating func stream(from start: StartPosition, resume: ReplicationPosition?) async throws {
+    /// until the source fails or the task is cancelled. Between transactions it copies the tables of
+    /// `resnapshot` (what the saved position still had to copy, then what `requests` asks for).
+    mutating func stream(
+        from start: StartPosition, resume: ReplicationPosition?, resnapshot progress: ResnapshotProgress?, requests: ResnapshotRequests
+    ) async throws {
         let source = BinlogSource(configuration: configuration.source.binlogSource(startingAt: start), logger: logger)
+        var resnapshot = OnlineResnapshot(progress: progress)
+        var reader = ResnapshotReader(configuration: configuration, logger: logger)
+        defer { reader.close() }
+        var timestamp: UInt32 = 0
         for try await chunk in source.changes(from: resume) {
-            try await enqueue(chunk.changes, commit: chunk.commit.map {
-                Checkpoint(position: $0, timestamp: chunk.changes.last?.timestamp ?? 0)
-            })
+            timestamp = chunk.changes.last?.timestamp ?? timestamp
+            let streamed = try await writes(for: chunk.changes)
+            resnapshot.observe(streamed)
+            guard let commit = chunk.commit else {
+                await queue.push(Self.lastWritePerDocument(streamed), commit: nil)
+                continue
+            }
+            let checkpoint = { (resnapshot: OnlineResnapshot) in
+                Checkpoint(position: commit, timestamp: timestamp, resnapshot: resnapshot.progress)
+            }
+            await queue.push(Self.lastWritePerDocument(streamed), commit: checkpoint(resnapshot))
+            resnapshot.request(requests.take())
+            // Queue the open chunk once the stream has passed its high watermark, then read the next
+            // chunks for as long as the stream is already past theirs (an idle source).
+            while true {
+                if let rows = resnapshot.close(at: commit) {
+                    await queue.push(rows, commit: checkpoint(resnapshot))
+                }
+                guard let next = resnapshot.nextChunk else { break }
+                let window = try await reader.read(next.table, after: next.after)
+                resnapshot.open(high: window.high, writes: try await writes(for: window.changes), lastKey: window.lastKey)
+                guard commit.isAtOrAfter(window.high) else { break }
+            }
         }
     }
 
     /// Maps changes to writes, keeps the last write of each document, and queues them.
     mutating func enqueue(_ changes: [RowChange], commit: Checkpoint?) async throws {
+        await queue.push(Self.lastWritePerDocument(try await writes(for: changes)), commit: commit)
+    }
+
+    /// The changes' writes, in order; a change that cannot become a document is dead-lettered.
+    private mutating func writes(for changes: [RowChange]) async throws -> [DocumentWrite] {
         var writes: [DocumentWrite] = []
         writes.reserveCapacity(changes.count)
         for change in changes {
@@ -53,7 +86,7 @@ struct ChangeProducer {
                 try await deadLetters.append(change, index: "", id: "", status: 0, type: "unmappable", reason: error.description)
             }
         }
-        await queue.push(Self.lastWritePerDocument(writes), commit: commit)
+        return writes
     }
 
     /// One write per document (the last), in the order of those last writes: a transaction gives

@@ -9,6 +9,8 @@ struct Checkpoint: Sendable, Equatable {
     var timestamp: UInt32
     /// While an initial snapshot runs: how far it got.
     var snapshot: SnapshotProgress? = nil
+    /// While an online re-snapshot runs: what it has left.
+    var resnapshot: ResnapshotProgress? = nil
 
     /// What the position store keeps for it.
     var saved: SavedPosition {
@@ -17,7 +19,8 @@ struct Checkpoint: Sendable, Equatable {
             offset: position.offset,
             gtidSet: position.gtidSet,
             timestamp: UInt64(timestamp),
-            snapshot: snapshot
+            snapshot: snapshot,
+            resnapshot: resnapshot
         )
     }
 }

@@ -25,13 +25,7 @@ struct InitialSnapshot {
         let position: ReplicationPosition
         if connection.isMariaDB {
             _ = try await connection.query("START TRANSACTION WITH CONSISTENT SNAPSHOT")
-            let status = try await connection.query("SHOW STATUS LIKE 'binlog_snapshot_%'").rows
-            let value = { (name: String) in status.first { $0.first == name }?.last ?? nil }
-            guard let file = value("Binlog_snapshot_file"), let offset = value("Binlog_snapshot_position").flatMap(UInt64.init) else {
-                throw PipelineError("the source did not report binlog_snapshot_file/position: is log_bin on?")
-            }
-            position = try await PositionResolver(url: configuration.source.url, logger: logger)
-                .resolve(.filePosition(file: file, position: offset), on: connection)
+            position = try await snapshotPosition(on: connection)
         } else {
             _ = try await connection.query("FLUSH TABLES WITH READ LOCK")
             do {
@@ -63,13 +57,7 @@ struct InitialSnapshot {
             while true {
                 try Task.checkCancellation()
                 let chunk = try await query.readChunk(after: key, limit: chunkSize, from: connection)
-                let changes = chunk.rows.map { row in
-                    RowChange(
-                        operation: .insert, database: database, table: table, columns: query.columnNames, keyColumns: query.keyColumns,
-                        before: nil, after: row, position: ChangePosition(file: position.file, offset: position.offset, gtid: nil, version: version),
-                        timestamp: 0
-                    )
-                }
+                let changes = Self.changes(chunk, of: query, at: position, version: version)
                 key = chunk.lastKey ?? key
                 copied += changes.count
                 if chunk.isLast {
@@ -115,7 +103,30 @@ struct InitialSnapshot {
         return tables
     }
 
-    private static func split(_ name: String) -> (String, String) {
+    /// MariaDB: the binlog position that the consistent-snapshot transaction open on `connection`
+    /// sees, exactly, without a lock.
+    func snapshotPosition(on connection: MySQLConnection) async throws -> ReplicationPosition {
+        let status = try await connection.query("SHOW STATUS LIKE 'binlog_snapshot_%'").rows
+        let value = { (name: String) in status.first { $0.first == name }?.last ?? nil }
+        guard let file = value("Binlog_snapshot_file"), let offset = value("Binlog_snapshot_position").flatMap(UInt64.init) else {
+            throw PipelineError("the source did not report binlog_snapshot_file/position: is log_bin on?")
+        }
+        return try await PositionResolver(url: configuration.source.url, logger: logger)
+            .resolve(.filePosition(file: file, position: offset), on: connection)
+    }
+
+    /// A chunk's rows as inserts at the snapshot's position and version.
+    static func changes(_ chunk: SnapshotChunk, of query: SnapshotQuery, at position: ReplicationPosition, version: UInt64) -> [RowChange] {
+        chunk.rows.map { row in
+            RowChange(
+                operation: .insert, database: query.database, table: query.table, columns: query.columnNames, keyColumns: query.keyColumns,
+                before: nil, after: row, position: ChangePosition(file: position.file, offset: position.offset, gtid: nil, version: version),
+                timestamp: 0
+            )
+        }
+    }
+
+    static func split(_ name: String) -> (String, String) {
         let parts = name.split(separator: ".", maxSplits: 1)
         return (String(parts.first ?? ""), String(parts.dropFirst().first ?? ""))
     }

@@ -18,10 +18,13 @@ import ServiceLifecycle
 public struct SyncPipeline: Service {
     public let configuration: SluiceConfiguration
     public let logger: Logger
+    /// Tables to copy again while the pipeline streams on.
+    public let resnapshots: ResnapshotRequests
 
     public init(configuration: SluiceConfiguration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
+        self.resnapshots = ResnapshotRequests(filter: configuration.source.filter)
     }
 
     public func run() async throws {
@@ -67,7 +70,7 @@ public struct SyncPipeline: Service {
             if saved?.snapshot != nil || (saved == nil && configuration.source.start == .snapshot) {
                 resume = try await snapshot(saved: saved, store: store, producer: &producer)
             }
-            try await producer.stream(from: start, resume: resume)
+            try await producer.stream(from: start, resume: resume, resnapshot: saved?.resnapshot, requests: resnapshots)
         }
         try await withTaskCancellationOrGracefulShutdownHandler {
             try await withThrowingTaskGroup(of: Void.self) { group in

@@ -28,12 +28,21 @@ struct SyncHarness {
     var deadLetterPath: String { directory.appendingPathComponent("dead-letter.jsonl").path }
 
     /// The configuration a user would write, for this database's tables.
-    func configuration(sourceURL: String = TestEnvironment.primaryURL, start startText: String? = nil, intervalMS: Int = 20, extra: String = "") throws -> SluiceConfiguration {
-        try SluiceConfiguration.parse(yaml(sourceURL: sourceURL, start: startText, intervalMS: intervalMS, extra: extra), file: "test.yml", environment: [:])
+    func configuration(
+        sourceURL: String = TestEnvironment.primaryURL, start startText: String? = nil, intervalMS: Int = 20, bulk: String = defaultBulk, extra: String = ""
+    ) throws -> SluiceConfiguration {
+        try SluiceConfiguration.parse(
+            yaml(sourceURL: sourceURL, start: startText, intervalMS: intervalMS, bulk: bulk, extra: extra), file: "test.yml", environment: [:]
+        )
     }
 
+    /// Small batches, several in flight: any reordering of one document's writes would show.
+    static let defaultBulk = "max_documents: 50, concurrency: 3, linger_ms: 0"
+
     /// The configuration file's text, for `configuration` and for the `sluice` executable.
-    func yaml(sourceURL: String = TestEnvironment.primaryURL, start startText: String? = nil, intervalMS: Int = 20, extra: String = "") -> String {
+    func yaml(
+        sourceURL: String = TestEnvironment.primaryURL, start startText: String? = nil, intervalMS: Int = 20, bulk: String = defaultBulk, extra: String = ""
+    ) -> String {
         """
             source:
               url: "\(sourceURL)"
@@ -43,7 +52,7 @@ struct SyncHarness {
             sink:
               elasticsearch:
                 url: \(Self.elasticsearchURL)
-                bulk: { max_documents: 50, concurrency: 3, linger_ms: 0 }
+                bulk: { \(bulk) }
                 dead_letter: \(deadLetterPath)
             positions:
               store: file
@@ -62,16 +71,14 @@ struct SyncHarness {
 
     /// Starts the pipeline as `sluice run` does, in a service group.
     func run(_ configuration: SluiceConfiguration) -> RunningPipeline {
-        let group = ServiceGroup(
-            services: [SyncPipeline(configuration: configuration, logger: TestEnvironment.logger)],
-            gracefulShutdownSignals: [],
-            logger: TestEnvironment.logger
-        )
-        return RunningPipeline(group: group, task: Task { try await group.run() })
+        let pipeline = SyncPipeline(configuration: configuration, logger: TestEnvironment.logger)
+        let group = ServiceGroup(services: [pipeline], gracefulShutdownSignals: [], logger: TestEnvironment.logger)
+        return RunningPipeline(pipeline: pipeline, group: group, task: Task { try await group.run() })
     }
 
     /// A pipeline running in this process.
     struct RunningPipeline {
+        let pipeline: SyncPipeline
         let group: ServiceGroup
         let task: Task<Void, any Error>
 
@@ -83,15 +90,16 @@ struct SyncHarness {
         }
     }
 
-    /// Waits until the saved position reaches the primary's current end of binlog: everything
-    /// written before this call has been acknowledged by the index. Fails after a generous bound
+    /// Waits until the saved position reaches the primary's current end of binlog, with no snapshot
+    /// or re-snapshot left to copy: everything written before this call has been acknowledged by
+    /// the index. Fails after a generous bound
     /// rather than hanging, naming what it waited for.
     func waitUntilCaughtUp(on server: MySQLConnection? = nil) async throws {
         let row = try await (server ?? db.connection).query("SHOW MASTER STATUS").rows[0]
         let (file, offset) = (row[0] ?? "", UInt64(row[1] ?? "") ?? 0)
         let store = FilePositionStore(path: positionsPath)
         for _ in 0..<3000 {
-            if let saved = try await store.load(), saved.snapshot == nil, saved.file > file || (saved.file == file && saved.offset >= offset) {
+            if let saved = try await store.load(), saved.snapshot == nil, saved.resnapshot == nil, saved.file > file || (saved.file == file && saved.offset >= offset) {
                 return
             }
             try await Task.sleep(for: .milliseconds(20))
