@@ -19,8 +19,8 @@ actor WriteQueue {
     private let maxBytes: Int
     /// How long a partly filled batch waits for more writes before it is sent.
     private let linger: Duration
-    /// A ring, so a write cut into a batch is let go at once (an array compacted now and then held
-    /// as many sent writes as waiting ones; measured with `sluice run`, see BENCHMARKS.md).
+    /// A ring, so a write cut into a batch is let go at once (an array compacted now and then could
+    /// hold as many sent writes as waiting ones).
     private var waiting = CircularBuffer<(sequence: UInt64, write: DocumentWrite, arrived: ContinuousClock.Instant)>()
     /// Bytes of the writes waiting (not yet in a batch).
     private var waitingBytes = 0
