@@ -92,10 +92,13 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // glibc malloc settings for `sluice run`.
+        .target(name: "CMallocTuning"),
         .executableTarget(
             name: "sluice",
             dependencies: [
                 "Binlog",
+                "CMallocTuning",
                 "ChangeCapture",
                 "Pipeline",
                 "Positions",
