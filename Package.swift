@@ -46,10 +46,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // CRC-32 by carry-less multiplication, for event checksums.
+        .target(name: "CCRC32"),
         // Bytes in, values out: binlog events and column values. No I/O.
         .target(
             name: "Binlog",
             dependencies: [
+                "CCRC32",
                 "CZstd",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "CompressNIO", package: "compress-nio"),
@@ -156,11 +159,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // glibc malloc settings for `sluice run`.
+        .target(name: "CMallocTuning"),
         .executableTarget(
             name: "sluice",
             dependencies: [
                 "Admin",
                 "Binlog",
+                "CMallocTuning",
                 "ChangeCapture",
                 "Kafka",
                 "Coordination",

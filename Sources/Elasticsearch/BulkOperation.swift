@@ -1,6 +1,12 @@
 import Binlog
 import NIOCore
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One write in a `_bulk` request, applied with `version_type=external`: Elasticsearch keeps it
 /// only if `version` is higher than the document's current version (or tombstone's, for a
 /// recently deleted document).
@@ -87,7 +93,12 @@ public enum BulkOperation: Sendable, Equatable {
     private static func writeSourceLine(_ source: ByteBuffer, into buffer: inout ByteBuffer) {
         let start = buffer.writerIndex - buffer.readerIndex
         buffer.writeImmutableBuffer(source)
-        if source.readableBytesView.contains(UInt8(ascii: "\n")) {
+        // memchr rather than the buffer view's element-by-element search (measured: that search was
+        // about 5% of building bulk bodies).
+        let hasLineFeed = source.withUnsafeReadableBytes { bytes in
+            bytes.baseAddress.map { memchr($0, Int32(UInt8(ascii: "\n")), bytes.count) != nil } ?? false
+        }
+        if hasLineFeed {
             buffer.withUnsafeMutableReadableBytes { bytes in
                 for offset in start..<bytes.count where bytes[offset] == UInt8(ascii: "\n") {
                     bytes[offset] = UInt8(ascii: " ")

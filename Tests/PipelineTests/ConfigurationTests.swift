@@ -92,7 +92,7 @@ import Testing
         #expect(es.urls.map(\.absoluteString) == ["http://127.0.0.1:9200"])
         #expect(es.credentials == .anonymous)
         #expect(es.tls == ElasticsearchTLS(caFile: nil, verify: true))
-        #expect(es.bulk == BulkSettings(maxDocuments: 1000, maxBytes: 5_242_880, linger: .milliseconds(50), concurrency: 4, maxBytesInFlight: 67_108_864))
+        #expect(es.bulk == BulkSettings(maxDocuments: 1000, maxBytes: 5_242_880, linger: .milliseconds(50), concurrency: 4, maxBytesInFlight: 8_388_608))
         #expect(es.deadLetterPath == nil)
         #expect(configuration.positions.store == .memory)
         #expect(configuration.positions.interval == .seconds(1))

@@ -61,6 +61,6 @@ extension BinlogEventDecoder {
         if flags & 0x0001 != 0 && tables.count > Self.tableCacheLimit {
             tables.removeAll()
         }
-        return .rows(RowsEvent(kind: kind, table: plan.table, flags: flags, rows: rows))
+        return .rows(RowsEvent(kind: kind, sharedTable: plan.sharedTable, flags: flags, rows: rows))
     }
 }

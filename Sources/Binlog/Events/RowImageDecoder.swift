@@ -1,7 +1,8 @@
 /// The decoding plan for one table's row images: a `ColumnValueDecoder` per column, made once per
 /// TABLE_MAP and used for every row. A class, so each rows event takes it with one retain.
 final class RowImageDecoder: Sendable {
-    let table: TableMapEvent
+    let sharedTable: SharedTableMap
+    var table: TableMapEvent { sharedTable.event }
     private let columns: [ColumnValueDecoder]
     /// The columns' steps alone: plain values, read for every value without reference counting.
     private let steps: [ColumnValueDecoder.Step]
@@ -11,7 +12,7 @@ final class RowImageDecoder: Sendable {
     private let jsonColumnCount: Int
 
     init(table: TableMapEvent) {
-        self.table = table
+        self.sharedTable = SharedTableMap(table)
         let columns = table.columns.map(ColumnValueDecoder.init(column:))
         self.columns = columns
         steps = columns.map(\.step)

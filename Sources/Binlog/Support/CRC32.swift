@@ -1,17 +1,28 @@
+import CCRC32
 import CCompressZlib
 
 /// CRC-32 (IEEE 802.3, the polynomial zlib and MySQL use) for event checksums.
 ///
 /// Every event is checked, so this is on the hot path. Measured on this project's build machine:
-/// zlib's `crc32` is about twice as fast as the table-driven Swift loop on large events (8 KiB row
-/// batches), but it has a fixed cost per call that makes it about three times slower on the 100–300
-/// byte events of single-row updates. So small inputs take the slicing-by-8 loop, large ones zlib.
+/// folding with carry-less multiplication (PCLMULQDQ, the C target CCRC32) runs about 10 times faster
+/// than Debian's zlib `crc32` on 100-byte inputs and 6 times on 8 KiB ones, and took CRC from about
+/// 15% of decoding to under 4%. What is left over, under 16 bytes, and inputs under 64 bytes take the
+/// slicing-by-8 loop. CPUs without PCLMULQDQ use zlib for large inputs: its fixed cost per call makes
+/// it slower than the Swift loop below `zlibThreshold` bytes.
 enum CRC32 {
-    /// Below this many bytes the Swift loop wins.
+    /// Below this many bytes the Swift loop beats zlib.
     static let zlibThreshold = 512
+    /// Below this many bytes the folding is not set up.
+    static let foldThreshold = 64
+    private static let canFold = sluice_crc32_fold_available() != 0
 
     static func checksum(_ bytes: UnsafeRawBufferPointer, continuing crc: UInt32 = 0) -> UInt32 {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { return crc }
+        if bytes.count >= foldThreshold, canFold {
+            let folded = bytes.count & ~15
+            let crc = ~sluice_crc32_fold(base.assumingMemoryBound(to: UInt8.self), folded, ~crc)
+            return sliceBy8(base + folded, bytes.count &- folded, crc)
+        }
         if bytes.count >= zlibThreshold {
             return UInt32(truncatingIfNeeded: crc32(UInt(crc), base.assumingMemoryBound(to: UInt8.self), UInt32(bytes.count)))
         }

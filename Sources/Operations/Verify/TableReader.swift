@@ -85,7 +85,7 @@ struct TableReader: Sendable {
         writes.reserveCapacity(chunk.rows.count)
         for change in InitialSnapshot.changes(chunk, of: query, at: Self.noPosition, version: version) {
             do {
-                writes += try mapper.writes(for: change, version: version)
+                try mapper.appendWrites(for: change, version: version, to: &writes)
             } catch {
                 throw VerifyError("\(database).\(table): a row cannot become a document: \(error)")
             }

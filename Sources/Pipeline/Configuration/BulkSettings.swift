@@ -18,7 +18,10 @@ public struct BulkSettings: Sendable, Equatable {
         maxBytes: Int = 5 << 20,
         linger: Duration = .milliseconds(50),
         concurrency: Int = 4,
-        maxBytesInFlight: Int = 64 << 20
+        // 8 MiB keeps `sluice run` within its 64 MB resident goal while the sink lags (16 MiB
+        // peaked at 75 MB, measured: BENCHMARKS.md), and is still a 5 MB bulk request and more, or
+        // many 1000-document ones, in flight.
+        maxBytesInFlight: Int = 8 << 20
     ) {
         self.maxDocuments = maxDocuments
         self.maxBytes = maxBytes

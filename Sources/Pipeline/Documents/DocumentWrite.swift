@@ -1,3 +1,4 @@
+import Binlog
 import ChangeCapture
 import Elasticsearch
 import NIOCore
@@ -22,8 +23,15 @@ public struct DocumentWrite: Sendable {
         }
     }
 
-    /// Bytes the write takes in a bulk body, near enough for batching and the in-flight bound.
-    var byteCount: Int { (source?.readableBytes ?? 0) + index.utf8.count + id.utf8.count + 64 }
+    /// Bytes the write holds while queued, near enough for batching and the in-flight bound: its
+    /// part of a bulk body, and the change kept for the dead-letter file (an optional value a column
+    /// per image, and text about as long as in the document). Counting the body alone let the
+    /// queue hold several times `max_bytes_in_flight` in memory (measured with `scripts/bench-memory`).
+    var byteCount: Int {
+        let body = (source?.readableBytes ?? 0) + index.utf8.count + id.utf8.count + 64
+        let images = (change.before == nil ? 0 : 1) + (change.after == nil ? 0 : 1)
+        return body + (source?.readableBytes ?? 0) + images * (32 + change.columns.count * MemoryLayout<ColumnValue?>.stride)
+    }
 }
 
 /// A document's identity: two writes with equal keys must reach the index in order.

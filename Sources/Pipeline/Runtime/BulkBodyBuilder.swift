@@ -16,7 +16,7 @@ public struct BulkBodyBuilder {
         var writes: [DocumentWrite] = []
         writes.reserveCapacity(changes.count)
         for change in changes {
-            if let mapped = try? mapper.writes(for: change, version: change.position.version) { writes += mapped }
+            try? mapper.appendWrites(for: change, version: change.position.version, to: &writes)
         }
         let kept = ChangeProducer.lastWritePerDocument(writes)
         for write in kept { write.operation.writeNDJSON(into: &body) }

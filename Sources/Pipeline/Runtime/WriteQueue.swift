@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 
 /// The writes between the source and the sink, and the bookkeeping that keeps the checkpoint honest.
 ///
@@ -22,10 +23,11 @@ actor WriteQueue<Mark: Sendable> {
     private let maxBytes: Int
     /// How long a partly filled batch waits for more writes before it is sent.
     private let linger: Duration
-    private var waiting: [(sequence: UInt64, write: DocumentWrite, arrived: ContinuousClock.Instant)] = []
+    /// A ring, so a write cut into a batch is let go at once (an array compacted now and then could
+    /// hold as many sent writes as waiting ones).
+    private var waiting = CircularBuffer<(sequence: UInt64, write: DocumentWrite, arrived: ContinuousClock.Instant)>()
     /// Bytes of the writes waiting (not yet in a batch).
     private var waitingBytes = 0
-    private var waitingHead = 0
     private var nextSequence: UInt64 = 0
     private var bytes = 0
     /// In-flight batches by id: the first sequence each covers.
@@ -78,7 +80,6 @@ actor WriteQueue<Mark: Sendable> {
     func abandon() {
         closed = true
         waiting.removeAll()
-        waitingHead = 0
         waitingBytes = 0
         commits.discardPending()
         for waiter in settledWaiters { waiter.resume() }
@@ -100,7 +101,7 @@ actor WriteQueue<Mark: Sendable> {
             } else if let batch = cutBatch(maxDocuments: maxDocuments, maxBytes: batchBytes) {
                 report(acknowledged: [])
                 return batch
-            } else if closed, waitingHead == waiting.count {
+            } else if closed, waiting.isEmpty {
                 return nil
             }
             await withCheckedContinuation { workWaiters.append($0) }
@@ -123,20 +124,19 @@ actor WriteQueue<Mark: Sendable> {
 
     /// Waits until nothing is waiting or in flight: every write pushed so far is settled.
     func settled() async {
-        while waitingHead < waiting.count || !inFlight.isEmpty {
+        while !waiting.isEmpty || !inFlight.isEmpty {
             await withCheckedContinuation { settledWaiters.append($0) }
         }
     }
 
     /// Closed, and nothing is waiting or in flight.
-    var isFinished: Bool { closed && waitingHead == waiting.count && inFlight.isEmpty }
+    var isFinished: Bool { closed && waiting.isEmpty && inFlight.isEmpty }
 
     /// When a partly filled batch may go, if that is still to come; nil when a batch may be cut now.
     private func lingerDeadline(maxDocuments: Int, maxBytes batchBytes: Int) -> ContinuousClock.Instant? {
-        guard linger > .zero, !closed, waitingHead < waiting.count,
-              waiting.count - waitingHead < maxDocuments, waitingBytes < batchBytes
+        guard linger > .zero, !closed, let oldest = waiting.first, waiting.count < maxDocuments, waitingBytes < batchBytes
         else { return nil }
-        let due = waiting[waitingHead].arrived.advanced(by: linger)
+        let due = oldest.arrived.advanced(by: linger)
         return due > ContinuousClock.now ? due : nil
     }
 
@@ -144,22 +144,17 @@ actor WriteQueue<Mark: Sendable> {
         var writes: [DocumentWrite] = []
         var size = 0
         var batchDocuments: Set<DocumentKey> = []
-        let first = waitingHead < waiting.count ? waiting[waitingHead].sequence : nil
-        while waitingHead < waiting.count, writes.count < maxDocuments, size < batchBytes {
-            let write = waiting[waitingHead].write
+        let first = waiting.first?.sequence
+        while let write = waiting.first?.write, writes.count < maxDocuments, size < batchBytes {
             // Stop before a document another batch still carries: its writes must land first.
             if inFlightDocuments.contains(write.key) { break }
             writes.append(write)
             batchDocuments.insert(write.key)
             size += write.byteCount
             waitingBytes -= write.byteCount
-            waitingHead += 1
+            waiting.removeFirst()
         }
         guard let first, !writes.isEmpty else { return nil }
-        if waitingHead > 4096, waitingHead * 2 > waiting.count {
-            waiting.removeFirst(waitingHead)
-            waitingHead = 0
-        }
         inFlightDocuments.formUnion(batchDocuments)
         let id = nextBatch
         nextBatch += 1
@@ -170,7 +165,7 @@ actor WriteQueue<Mark: Sendable> {
     /// Moves the durable checkpoint up; returns the commit times of the transactions it passed.
     private func advanceDurable() -> [Double] {
         // Every write below this sequence is settled.
-        let low = min(inFlight.values.min() ?? .max, waitingHead < waiting.count ? waiting[waitingHead].sequence : .max, nextSequence)
+        let low = min(inFlight.values.min() ?? .max, waiting.first?.sequence ?? .max, nextSequence)
         let passed = commits.advance(settledBelow: low)
         if low == nextSequence {
             for waiter in settledWaiters { waiter.resume() }
@@ -182,7 +177,7 @@ actor WriteQueue<Mark: Sendable> {
     private func report(acknowledged: [Double]) {
         guard let metrics else { return }
         let oldest = commits.pending.lazy.compactMap(Self.commitTime).first
-        metrics.queue(waiting: waiting.count - waitingHead, bytes: bytes, oldestPending: oldest, acknowledged: acknowledged)
+        metrics.queue(waiting: waiting.count, bytes: bytes, oldestPending: oldest, acknowledged: acknowledged)
     }
 
     private static func commitTime(_ commit: (mark: Mark, queuedAt: Double, committed: UInt32)) -> Double? {

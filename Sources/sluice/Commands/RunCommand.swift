@@ -20,6 +20,7 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var options: ConfigurationOptions
 
     func run() async throws {
+        MallocTuning.apply()
         let configuration = try options.load()
         let logger = options.logger()
         logger.info("configuration", metadata: ["settings": "\(configuration)"])
