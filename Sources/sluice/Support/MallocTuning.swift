@@ -1,7 +1,8 @@
 import CMallocTuning
 
-/// glibc malloc settings for the long-running `sluice run`, applied as it starts, before the
-/// pipeline and its NIO threads allocate anything much (see `sluice_tune_malloc`).
+/// glibc malloc settings for the long-running `sluice run`, `capture` and `apply`: applied by the
+/// loader before any thread starts (see `malloc_tuning.c`); `apply` sets them again, which also
+/// keeps that object file, and its load-time constructor, linked into the executable.
 ///
 /// Measured with `scripts/bench-memory` (BENCHMARKS.md): with glibc's defaults resident memory kept
 /// climbing by about 10 MB as documents were sent (memory freed on other threads than it was
