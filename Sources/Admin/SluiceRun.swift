@@ -26,7 +26,7 @@ public struct SluiceRun: Sendable {
             pipeline = leading
             resnapshots = leading.resnapshots
         } else {
-            let single = SyncPipeline(configuration: configuration, logger: logger, metrics: metrics, status: status, acknowledged: acknowledged)
+            let single = SyncPipeline(configuration: configuration, logger: logger, metrics: metrics, acknowledged: acknowledged)
             pipeline = single
             resnapshots = single.resnapshots
         }

@@ -26,23 +26,20 @@ public struct SyncPipeline: Service {
     public let resnapshots: ResnapshotRequests
     /// The store to use instead of the configured one: the leader's fenced store under `LeadingPipeline`.
     let store: (any PositionStore)?
-    /// Where it reports the source server in use, for `/status`.
-    let status: HighAvailabilityStatus?
 
     /// - Parameters:
     ///   - acknowledged: called with the changes of each batch once the sink settled it (for
     ///     benchmarks that time each change).
-    ///   - status: where to report the source server in use.
     public init(
-        configuration: SluiceConfiguration, logger: Logger, metrics: PipelineMetrics = PipelineMetrics(), status: HighAvailabilityStatus? = nil,
+        configuration: SluiceConfiguration, logger: Logger, metrics: PipelineMetrics = PipelineMetrics(),
         acknowledged: (@Sendable ([RowChange]) -> Void)? = nil
     ) {
-        self.init(configuration: configuration, logger: logger, store: nil, metrics: metrics, status: status, acknowledged: acknowledged)
+        self.init(configuration: configuration, logger: logger, store: nil, metrics: metrics, acknowledged: acknowledged)
     }
 
     init(
         configuration: SluiceConfiguration, logger: Logger, store: (any PositionStore)?, metrics: PipelineMetrics = PipelineMetrics(),
-        status: HighAvailabilityStatus? = nil, resnapshots: ResnapshotRequests? = nil, acknowledged: (@Sendable ([RowChange]) -> Void)? = nil
+        resnapshots: ResnapshotRequests? = nil, acknowledged: (@Sendable ([RowChange]) -> Void)? = nil
     ) {
         self.configuration = configuration
         self.logger = logger
@@ -50,7 +47,6 @@ public struct SyncPipeline: Service {
         self.acknowledged = acknowledged
         self.resnapshots = resnapshots ?? ResnapshotRequests(filter: configuration.source.filter)
         self.store = store
-        self.status = status
     }
 
     public func run() async throws {
@@ -63,9 +59,7 @@ public struct SyncPipeline: Service {
         }
         let client = try ElasticsearchClient(configuration: configuration.elasticsearch.clientConfiguration, logger: logger)
         do {
-            try await BinlogSource.$readingFrom.withValue({ [status] url in status?.update { $0.source = "\(url.host):\(url.port)" } }) {
-                try await run(store: store, saved: saved, client: client)
-            }
+            try await run(store: store, saved: saved, client: client)
             try await client.shutdown()
         } catch {
             try? await client.shutdown()
