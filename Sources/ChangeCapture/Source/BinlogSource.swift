@@ -20,10 +20,6 @@ public struct BinlogSource: Sendable {
         self.logger = logger
     }
 
-    /// Told the server each time reading (re)starts on one, e.g. after a failover: for status pages,
-    /// which sit far above the reader. Set for a task with `BinlogSource.$readingFrom.withValue`.
-    @TaskLocal public static var readingFrom: (@Sendable (SourceURL) -> Void)?
-
     /// The committed changes, from `position` if given, else from `configuration.start`.
     public func changes(from position: ReplicationPosition? = nil) -> ChangeStream {
         ChangeStream(configuration: configuration, logger: logger, position: position)
@@ -278,7 +274,7 @@ final class ChangeReader {
         replayedToSkip = handedOnInOpenTransaction
         handedOnInOpenTransaction = 0
         hasStreamed = true
-        BinlogSource.readingFrom?(url)
+        configuration.readingFrom?(url)
         logger.info("reading binlog", metadata: ["source": "\(url)", "from": "\(position)", "server": "\(connection.serverVersion)"])
     }
 

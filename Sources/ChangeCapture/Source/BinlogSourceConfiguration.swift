@@ -17,6 +17,8 @@ public struct BinlogSourceConfiguration: Sendable {
     public var failover: [SourceURL] = []
     /// Failed reconnects to one server before the next server is tried.
     public var attemptsPerServer = 3
+    /// Told the server each time reading (re)starts on one, e.g. after a failover: for status pages.
+    public var readingFrom: (@Sendable (SourceURL) -> Void)?
 
     public init(
         url: SourceURL,

@@ -75,9 +75,12 @@ extension ChangeProducer where Mark == Checkpoint {
     /// until the source fails or the task is cancelled. Between transactions it copies the tables of
     /// `resnapshot` (what the saved position still had to copy, then what `requests` asks for).
     mutating func stream(
-        from start: StartPosition, resume: ReplicationPosition?, resnapshot progress: ResnapshotProgress?, requests: ResnapshotRequests
+        from start: StartPosition, resume: ReplicationPosition?, resnapshot progress: ResnapshotProgress?, requests: ResnapshotRequests,
+        readingFrom: (@Sendable (SourceURL) -> Void)?
     ) async throws {
-        let source = BinlogSource(configuration: configuration.source.binlogSource(startingAt: start), logger: logger)
+        var sourceConfiguration = configuration.source.binlogSource(startingAt: start)
+        sourceConfiguration.readingFrom = readingFrom
+        let source = BinlogSource(configuration: sourceConfiguration, logger: logger)
         var resnapshot = OnlineResnapshot(progress: progress)
         var reader = ResnapshotReader(configuration: configuration, logger: logger)
         defer { reader.close() }

@@ -55,14 +55,15 @@ public struct LeadingPipeline: Service {
             $0.leader = identity
         }
         logger.info("leading the pipeline", metadata: ["identity": "\(identity)", "positions": "\(store)"])
-        let pipeline = SyncPipeline(configuration: configuration, logger: logger, store: store, metrics: metrics, resnapshots: resnapshots)
+        let pipeline = SyncPipeline(
+            configuration: configuration, logger: logger, store: store, metrics: metrics, resnapshots: resnapshots,
+            readingFrom: { url in status.update { $0.source = "\(url.host):\(url.port)" } }
+        )
         let deposed: CoordinationError?
         do {
             deposed = try await withThrowingTaskGroup(of: CoordinationError?.self) { group in
                 group.addTask {
-                    try await BinlogSource.$readingFrom.withValue({ url in status.update { $0.source = "\(url.host):\(url.port)" } }) {
-                        try await pipeline.run()
-                    }
+                    try await pipeline.run()
                     return nil
                 }
                 group.addTask { try await store.watchLeadership() }
