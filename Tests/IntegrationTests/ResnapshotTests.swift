@@ -22,10 +22,9 @@ import Testing
         let writer = try await TestEnvironment.connect(TestEnvironment.primaryURL)
         defer { Task { try? await writer.close() } }
         try running.pipeline.resnapshots.request(["\(db.name).t"])
-        var seed: UInt64 = 42
+        var random = SplitMix64(seed: 42)
         for step in 0..<400 {
-            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            let id = Int(seed >> 33) % 700 + 1
+            let id = Int(random.next() % 700) + 1
             switch step % 4 {
             case 0: _ = try await writer.query("DELETE FROM `\(db.name)`.t WHERE id = \(id)")
             case 1: _ = try await writer.query("INSERT IGNORE INTO `\(db.name)`.t VALUES (\(id), 'new\(step)', \(step))")
