@@ -133,15 +133,16 @@ public final class KafkaConsumer: Sendable {
         return result
     }
 
-    /// The partition's end: the offset the next produced message will get.
-    public func highWatermark(_ partition: KafkaTopicPartition, timeout: Duration = .seconds(10)) throws(KafkaError) -> Int64 {
+    /// The partition's first offset still kept (retention moves it on) and its end: the offset the
+    /// next produced message will get. Asks the partition's leader.
+    public func watermarks(_ partition: KafkaTopicPartition, timeout: Duration = .seconds(10)) throws(KafkaError) -> (low: Int64, high: Int64) {
         var low: Int64 = 0
         var high: Int64 = 0
         let error = rd_kafka_query_watermark_offsets(
             handle.pointer, partition.topic, partition.partition, &low, &high, Int32(clamping: timeout.components.seconds * 1000)
         )
-        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError("cannot read the end of \(partition)", error: error) }
-        return high
+        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError("cannot read the offsets of \(partition)", error: error) }
+        return (low, high)
     }
 
     /// Leaves the group (the handler sees the last revocation) and releases the consumer.

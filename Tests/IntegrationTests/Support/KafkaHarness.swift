@@ -40,7 +40,7 @@ struct KafkaHarness {
         let all = topics.flatMap { topic in (0..<Int32(partitions)).map { KafkaTopicPartition(topic: topic, partition: $0) } }
         try await waitUntil(.seconds(180), what) {
             let committed = try consumer.committed(all)
-            return try all.allSatisfy { (committed[$0] ?? nil) ?? 0 == (try consumer.highWatermark($0)) }
+            return try all.allSatisfy { (committed[$0] ?? nil) ?? 0 == (try consumer.watermarks($0).high) }
         }
     }
 
