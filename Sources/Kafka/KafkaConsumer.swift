@@ -145,6 +145,22 @@ public final class KafkaConsumer: Sendable {
         return (low, high)
     }
 
+    /// The partition's first kept offset and its end, and where this member reads it (the offset
+    /// after the last message it returned; nil before the first), all as it last learned them: no
+    /// request to the broker, so cheap enough to ask for every owned partition each time offsets
+    /// are committed. Nil until a fetch of the partition answered.
+    public func lastKnownProgress(_ partition: KafkaTopicPartition) -> (low: Int64, end: Int64, position: Int64?)? {
+        var low: Int64 = -1
+        var high: Int64 = -1
+        guard rd_kafka_get_watermark_offsets(handle.pointer, partition.topic, partition.partition, &low, &high) == RD_KAFKA_RESP_ERR_NO_ERROR,
+              high >= 0
+        else { return nil }
+        let list = Self.list([partition: Int64(RD_KAFKA_OFFSET_INVALID)])
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        let position = rd_kafka_position(handle.pointer, list) == RD_KAFKA_RESP_ERR_NO_ERROR ? list.pointee.elems[0].offset : -1
+        return (max(low, 0), high, position >= 0 ? position : nil)
+    }
+
     /// Leaves the group (the handler sees the last revocation) and releases the consumer.
     public func close() async {
         await onQueue { [handle] in

@@ -1,3 +1,4 @@
+import Admin
 import ChangeCapture
 import Foundation
 import Kafka
@@ -35,6 +36,58 @@ import Testing
         try await Self.mixedWorkload(scenario.db)
         try await scenario.waitUntilCaughtUpAndApplied("apply to settle every message")
         #expect(try await scenario.assertIndexEqualsTable() == [])
+        try await capture.stop()
+        try await apply.stop()
+    }
+
+    /// capture and apply serve the admin API as `sluice run` does: on capture's, the row changes read
+    /// and the messages produced and confirmed; on apply's, the documents written, each owned
+    /// partition's committed offset, and no consumer lag once everything is applied.
+    @Test func captureAndApplyReportOnTheirAdminAPIs() async throws {
+        let scenario = try await KafkaScenario.make("kafkaops")
+        defer { Task { await scenario.cleanUp() } }
+        let capture = scenario.sync.run(.capture, scenario.configuration)
+        let apply = scenario.sync.run(.apply, scenario.configuration)
+        let db = scenario.db
+        let table = "\(db.name).t"
+        // 45 messages: a transaction's changes are coalesced per document, and these are one each.
+        try await db.execute("INSERT INTO `\(db.name)`.t VALUES " + (1...30).map { "(\($0),'v',\($0))" }.joined(separator: ","))
+        try await db.execute("UPDATE `\(db.name)`.t SET n = n + 1 WHERE id <= 10")
+        try await db.execute("DELETE FROM `\(db.name)`.t WHERE id > 25")
+        try await scenario.waitUntilCaughtUpAndApplied("apply to settle every message")
+        #expect(try await scenario.assertIndexEqualsTable() == [])
+
+        let captureAPI = AdminAPI(port: await (try #require(capture.admin)).port(), token: nil)
+        try await waitUntil(.seconds(60), "capture's /status to show 45 messages produced and confirmed") {
+            let kafka = try await captureAPI.status().kafka
+            return kafka?.produced == 45 && kafka?.unconfirmed == 0
+        }
+        let captured = try await captureAPI.metrics()
+        #expect(captured.value("sluice_row_changes_total", ["table": table, "op": "insert"]) == 30)
+        #expect(captured.value("sluice_row_changes_total", ["table": table, "op": "update"]) == 10)
+        #expect(captured.value("sluice_row_changes_total", ["table": table, "op": "delete"]) == 5)
+        #expect(captured.value("sluice_kafka_messages_produced_total", [:]) == 45)
+        #expect(captured.value("sluice_kafka_messages_unconfirmed", [:]) == 0)
+        #expect(try await captureAPI.status().position != nil)
+
+        let applyAPI = AdminAPI(port: await (try #require(apply.admin)).port(), token: nil)
+        try await waitUntil(.seconds(60), "apply's /status to show the 4 partitions committed to their ends") {
+            let partitions = try await applyAPI.status().kafka?.partitions ?? []
+            return partitions.count == 4 && partitions.allSatisfy { $0.committed == $0.end && $0.lag == 0 }
+        }
+        let partitions = try #require(try await applyAPI.status().kafka?.partitions)
+        #expect(partitions.reduce(0) { $0 + ($1.committed ?? 0) } == 45)
+        let applied = try await applyAPI.metrics()
+        #expect(applied.value("sluice_documents_written_total", ["table": table]) == 45)
+        for partition in partitions {
+            let labels = ["topic": partition.topic, "partition": String(partition.partition)]
+            #expect(applied.value("sluice_kafka_consumer_lag", labels) == 0)
+            #expect(applied.value("sluice_kafka_committed_offset", labels) == Double(partition.committed ?? -1))
+        }
+        // Only `sluice run` copies tables again: apply says so rather than accepting and ignoring it.
+        var settings = scenario.configuration.admin
+        settings.port = applyAPI.port
+        await #expect(throws: AdminError.self) { try await AdminClient.resnapshot(["\(table)"], settings) }
         try await capture.stop()
         try await apply.stop()
     }
