@@ -40,6 +40,42 @@ import Testing
         try await apply.stop()
     }
 
+    /// An `apply` process killed with SIGKILL in the middle of its work: its successor starts at
+    /// the last committed offsets and writes what followed again, with the same versions (409s),
+    /// so nothing is lost and nothing goes backwards.
+    @Test func anApplyProcessKilledMidBatchLosesNothing() async throws {
+        let scenario = try await KafkaScenario.make("applykill")
+        defer { Task { await scenario.cleanUp() } }
+        let db = scenario.db
+        let capture = scenario.capture()
+        for statement in 0..<30 {
+            try await db.execute("INSERT INTO `\(db.name)`.t VALUES " + (1...200).map { "(\(statement * 200 + $0),'v',\($0))" }.joined(separator: ","))
+        }
+        try await db.execute("UPDATE `\(db.name)`.t SET v = 'updated', n = n + 1 WHERE id % 5 = 0")
+        try await db.execute("DELETE FROM `\(db.name)`.t WHERE id % 11 = 0")
+        // Every change is in Kafka before apply starts: what is left after the kill is apply's alone.
+        try await scenario.sync.waitUntilCaughtUp()
+        try await capture.stop()
+
+        let config = scenario.sync.directory.appendingPathComponent("apply.yml").path
+        try scenario.kafka.yaml(topic: "sluice.{db}.{table}", group: scenario.group).write(toFile: config, atomically: true, encoding: .utf8)
+        let child = try SluiceProcess(["apply", "--config", config], logPath: scenario.sync.directory.appendingPathComponent("apply.log").path)
+        defer { child.killIfRunning() }
+        let index = "\(db.name).t".lowercased()
+        try await waitUntil(.seconds(120), "the apply process to write its first 200 documents", lastSeen: { child.logTail(5) }) {
+            (try? await scenario.sync.client.count(index: index)) ?? 0 >= 200
+        }
+        child.signal(SIGKILL)
+        #expect(try await child.waitForExit(within: .seconds(10), "after SIGKILL") == .signal(SIGKILL))
+        let left = try await scenario.committedAndEnd()
+        try #require(left.committed < left.end, "apply finished before it was killed (\(left)): the test needs a larger workload")
+
+        let successor = scenario.apply()
+        try await scenario.kafka.waitUntilApplied([scenario.topic], partitions: 4, group: scenario.group, "the next apply to settle every message")
+        #expect(try await scenario.assertIndexEqualsTable() == [])
+        try await successor.stop()
+    }
+
     /// capture and apply serve the admin API as `sluice run` does: on capture's, the row changes read
     /// and the messages produced and confirmed; on apply's, the documents written, each owned
     /// partition's committed offset, and no consumer lag once everything is applied.
