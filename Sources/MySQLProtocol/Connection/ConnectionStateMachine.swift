@@ -55,6 +55,9 @@ struct ConnectionStateMachine {
         case registeringReplica(BinlogDumpTask)
         case dumping
         case closed
+        /// Only while a case's value is changed in place: without it, the value would be shared
+        /// with `state` and copied on each change (a result set's rows on every row).
+        case modifying
     }
 
     private let configuration: Configuration
@@ -98,6 +101,7 @@ struct ConnectionStateMachine {
         case .ready:
             return self.close(.protocolViolation(what: "server sent a packet while no command was running", where: "command phase"))
         case .query(var resultSet, let sql, let promise):
+            self.state = .modifying
             switch resultSet.packetReceived(payload) {
             case .wait:
                 self.state = .query(resultSet, sql: sql, promise: promise)
@@ -107,7 +111,10 @@ struct ConnectionStateMachine {
                 return .succeedQuery(promise, result)
             case .fail(let error):
                 // An ERR ends the command and leaves the connection usable; anything else does not.
-                guard case .server = error else { return self.close(error) }
+                guard case .server = error else {
+                    self.state = .query(resultSet, sql: sql, promise: promise)
+                    return self.close(error)
+                }
                 self.state = .ready
                 return .failTask(.query(sql: sql, promise: promise), error)
             }
@@ -117,6 +124,8 @@ struct ConnectionStateMachine {
             return self.binlogPacketReceived(payload)
         case .closed:
             return .none
+        case .modifying:
+            preconditionFailure("a packet arrived while the state was being changed")
         }
     }
 
@@ -324,6 +333,7 @@ struct ConnectionStateMachine {
         case .registeringReplica: return "replica registration (COM_REGISTER_SLAVE)"
         case .dumping: return "the binlog stream"
         case .closed: return "close"
+        case .modifying: return "a change of state"
         }
     }
 }
