@@ -86,4 +86,23 @@ import Testing
         let final = try await Verifier(configuration: configuration, options: Verifier.Options(), logger: TestEnvironment.logger).run()
         #expect(final.matches, "\(final.text)")
     }
+
+    /// A table whose index was never made: every row is reported missing (the rechecks included),
+    /// rather than verify failing on the index it cannot find.
+    @Test func aTableWithoutItsIndexHasEveryRowMissing() async throws {
+        let db = try await ScratchDatabase.create("verify_noindex")
+        defer { Task { try? await db.drop() } }
+        try await db.execute("CREATE TABLE `\(db.name)`.t (id INT PRIMARY KEY, v VARCHAR(8))")
+        try await db.execute("INSERT INTO `\(db.name)`.t VALUES (1,'a'),(2,'b'),(3,'c')")
+        let harness = try SyncHarness.make(db, start: .latest)
+        defer { Task { await harness.shutdown() } }
+        var options = Verifier.Options()
+        // Nothing syncs: the rechecks need not wait for a sync to pass anything.
+        options.settleTimeout = .zero
+        let report = try await Verifier(configuration: try harness.configuration(), options: options, logger: TestEnvironment.logger).run()
+        let table = try #require(report.tables.first, "\(report.text)")
+        #expect(table.rows == 3 && table.documents == 0, "\(report.text)")
+        #expect(table.missing.ids == ["1", "2", "3"], "\(report.text)")
+        #expect(!report.matches)
+    }
 }

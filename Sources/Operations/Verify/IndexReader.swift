@@ -19,6 +19,12 @@ struct IndexReader: Sendable {
         return idFields
     }
 
+    /// Makes recent writes visible to reads, when the index exists (a missing one holds no documents).
+    func refresh() async throws {
+        guard try await client.fieldTypes(index: index) != nil else { return }
+        try await client.refresh(index: index)
+    }
+
     /// Every document's digest; none when the index does not exist.
     func digests(idFields: [String]?) async throws -> [DocumentDigest] {
         guard let types = try await client.fieldTypes(index: index) else { return [] }

@@ -88,9 +88,7 @@ public struct Verifier: Sendable {
         )
         let index = IndexReader(client: client, index: reader.plan.index, pageSize: options.pageSize)
         var report = VerifyReport.Table(table: "\(database).\(table)", index: reader.plan.index, sampleLimit: options.sampleLimit)
-        if try await client.fieldTypes(index: index.index) != nil {
-            try await client.refresh(index: index.index)
-        }
+        try await index.refresh()
         // Counts first: cheap, and what a person checks by hand.
         report.rows = (try await connection.query("SELECT COUNT(*) FROM \(reader.qualifiedName)").rows.first?.first ?? nil).flatMap { Int($0) } ?? 0
         report.documents = try await client.fieldTypes(index: index.index) != nil ? try await client.count(index: index.index) : 0
@@ -139,7 +137,7 @@ public struct Verifier: Sendable {
                 (position, version, try await reader.digests(on: connection, only: ids))
             }
             try await waitForSync(past: position)
-            try await index.client.refresh(index: index.index)
+            try await index.refresh()
             let decided = Settlement(ids: pending, rows: rows, documents: try await index.digests(ids: pending), snapshotVersion: version)
             logger.debug("checked again", metadata: [
                 "round": "\(round)", "ids": "\(pending.count)", "missing": "\(decided.missing.count)", "extra": "\(decided.extra.count)",
