@@ -75,6 +75,18 @@ import Testing
         #expect(chunks.flatMap(\.changes).map { $0.after?[0] } == (1...5).map { .int(Int64($0)) })
     }
 
+    @Test func wideRowsAreChunkedByBytesToo() {
+        var assembler = ChangeAssembler(
+            start: ReplicationPosition(file: "b.000001", offset: 4), isMariaDB: false, maxBufferedChanges: 100, maxBufferedBytes: 2_500
+        )
+        var events: [(BinlogEvent, BinlogEventHeader)] = [(query("BEGIN"), header(.query, end: 100)), (.tableMap(table), header(.tableMap, end: 150))]
+        for id in 1...5 { events.append((insert(Int64(id)), header(.writeRows, end: 150 + 1000 * UInt32(id), size: 1000))) }
+        events.append((.xid(1), header(.xid, end: 5200)))
+        let chunks = run(&assembler, events)
+        #expect(chunks.map(\.changes.count) == [3, 2])
+        #expect(chunks.map { $0.commit != nil } == [false, true])
+    }
+
     @Test func ddlIsItsOwnTransactionAndRotateMovesTheFile() {
         var assembler = ChangeAssembler(start: ReplicationPosition(file: "b.000001", offset: 4), isMariaDB: true)
         let chunks = run(&assembler, [
