@@ -54,6 +54,22 @@ import _CryptoExtras
         }
     }
 
+    /// The server's nonce is random on every login: a signature must verify for any of them, not
+    /// just the few above (a login that fails once in a while is a broken login). 2,000 nonces were
+    /// checked once (7 minutes in a debug build); 16 stay in the suite.
+    @Test func ed25519SignaturesVerifyForManyNonces() throws {
+        let password = "sluice"
+        let key = try Curve25519.Signing.PublicKey(rawRepresentation: MariaDBEd25519.publicKey(password: Array(password.utf8)))
+        var failed: [String] = []
+        for index in 0..<16 {
+            let nonce = Array(SHA256.hash(data: Array("nonce \(index)".utf8)))
+            if !key.isValidSignature(AuthPlugin.ed25519.initialResponse(password: password, nonce: nonce), for: nonce) {
+                failed.append(nonce.hex)
+            }
+        }
+        #expect(failed.isEmpty, "\(failed.count) of 16 signatures do not verify, e.g. for nonce \(failed.first ?? "")")
+    }
+
     @Test func rsaEncryptedPasswordDecryptsToPasswordXorNonce() throws {
         let privateKey = try _RSA.Encryption.PrivateKey(keySize: .bits2048)
         let encrypted = try AuthPlugin.rsaEncryptedPassword(
