@@ -152,6 +152,7 @@ let package = Package(
                 "Binlog",
                 "ChangeCapture",
                 "Elasticsearch",
+                "Kafka",
                 "MySQLProtocol",
                 "Pipeline",
                 "Positions",

@@ -14,22 +14,25 @@ import Synchronization
 /// TOKEN` and answers 401 without.
 ///
 /// Runs beside the pipeline in its service group, with the probe that reads the source's binlog end
-/// for the lag in bytes; a graceful shutdown stops both.
+/// for the lag in bytes (for pipelines that read the binlog); a graceful shutdown stops both.
 public final class AdminServer: Service, Sendable {
     public let settings: AdminSettings
     let source: SourceSettings
+    let probesSource: Bool
     let metrics: PipelineMetrics
     let highAvailability: HighAvailabilityStatus
-    let resnapshots: ResnapshotRequests
+    /// Nil for pipelines that cannot copy tables again (`capture`, `apply`).
+    let resnapshots: ResnapshotRequests?
     let logger: Logger
     private let listening = Mutex<(port: Int?, waiters: [CheckedContinuation<Int, Never>])>((nil, []))
 
     public init(
-        settings: AdminSettings, source: SourceSettings, metrics: PipelineMetrics, highAvailability: HighAvailabilityStatus,
-        resnapshots: ResnapshotRequests, logger: Logger
+        settings: AdminSettings, source: SourceSettings, probesSource: Bool, metrics: PipelineMetrics, highAvailability: HighAvailabilityStatus,
+        resnapshots: ResnapshotRequests?, logger: Logger
     ) {
         self.settings = settings
         self.source = source
+        self.probesSource = probesSource
         self.metrics = metrics
         self.highAvailability = highAvailability
         self.resnapshots = resnapshots
@@ -73,9 +76,11 @@ public final class AdminServer: Service, Sendable {
                         + "Choose another address or port, or stop what listens there")
                 }
             }
-            group.addTask {
-                // The probe has nothing to finish: it stops as soon as a shutdown begins.
-                await cancelWhenGracefulShutdown { await probe.run() }
+            if probesSource {
+                group.addTask {
+                    // The probe has nothing to finish: it stops as soon as a shutdown begins.
+                    await cancelWhenGracefulShutdown { await probe.run() }
+                }
             }
             try await group.waitForAll()
         }
@@ -98,6 +103,9 @@ public final class AdminServer: Service, Sendable {
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
         }
         router.post("/resnapshot") { [resnapshots] request, context -> Response in
+            guard let resnapshots else {
+                return Self.text("only sluice run copies tables again; send this to its admin API (sluice resnapshot --config its file)\n", status: .conflict)
+            }
             let tables: [String]
             do {
                 tables = try await request.decode(as: ResnapshotRequest.self, context: context).tables

@@ -6,11 +6,35 @@ import ServiceLifecycle
 import UnixSignals
 
 /// `sluice run`: the pipeline (led by one instance of several when the positions live in ZooKeeper or
-/// etcd), and the admin API beside it reading the same metrics.
+/// etcd), and the admin API beside it reading the same metrics. `sluice capture` and `sluice apply`
+/// run their pipelines the same way, with the admin API when `admin.listen` is given.
 public struct SluiceRun: Sendable {
     public let pipeline: any Service
     public let metrics: PipelineMetrics
-    public let admin: AdminServer
+    /// Nil for `capture` and `apply` without `admin.listen`.
+    public let admin: AdminServer?
+
+    /// `sluice capture` (`kafkaSide: .capture`) or `sluice apply` (`.apply`).
+    public enum KafkaSide: Sendable {
+        case capture
+        case apply
+    }
+
+    public init(_ side: KafkaSide, configuration: SluiceConfiguration, logger: Logger) {
+        let metrics = PipelineMetrics()
+        let logger = metrics.recordingProblems(logger)
+        self.metrics = metrics
+        switch side {
+        case .capture: pipeline = CapturePipeline(configuration: configuration, logger: logger, metrics: metrics)
+        case .apply: pipeline = ApplyPipeline(configuration: configuration, logger: logger, metrics: metrics)
+        }
+        admin = configuration.admin.isListenGiven
+            ? AdminServer(
+                settings: configuration.admin, source: configuration.source, probesSource: side == .capture, metrics: metrics,
+                highAvailability: HighAvailabilityStatus(), resnapshots: nil, logger: logger
+            )
+            : nil
+    }
 
     /// - Parameters:
     ///   - logger: its warnings and errors also become `/status`'s last error.
@@ -32,8 +56,8 @@ public struct SluiceRun: Sendable {
         }
         self.metrics = metrics
         admin = AdminServer(
-            settings: configuration.admin, source: configuration.source, metrics: metrics, highAvailability: status, resnapshots: resnapshots,
-            logger: logger
+            settings: configuration.admin, source: configuration.source, probesSource: true, metrics: metrics, highAvailability: status,
+            resnapshots: resnapshots, logger: logger
         )
     }
 
@@ -44,8 +68,7 @@ public struct SluiceRun: Sendable {
             configuration: .init(
                 // Shut down in reverse order: the pipeline flushes and saves first, while the admin
                 // API still answers.
-                services: [
-                    .init(service: admin, successTerminationBehavior: .gracefullyShutdownGroup),
+                services: (admin.map { [.init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup)] } ?? []) + [
                     .init(service: pipeline, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
                 ],
                 gracefulShutdownSignals: signals,

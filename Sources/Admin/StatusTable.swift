@@ -31,6 +31,13 @@ public enum StatusTable {
         if let snapshot = status.snapshot {
             lines.append("snapshot   running: \(snapshot.tablesDone) of \(snapshot.tablesTotal) tables copied")
         }
+        if let produced = status.kafka?.produced {
+            lines.append("kafka      \(count(produced)) messages produced, \(count(status.kafka?.unconfirmed ?? 0)) not confirmed yet")
+        }
+        if let partitions = status.kafka?.partitions {
+            let lag = partitions.reduce(0) { $0 + UInt64(max(0, $1.lag)) }
+            lines.append("kafka      consumer lag \(count(lag)) messages over \(partitions.count) partitions owned")
+        }
         lines.append("ready      " + (status.ready ? "yes" : "no: " + status.notReady.joined(separator: "; ")))
         if !status.tables.isEmpty {
             lines.append("")
@@ -42,6 +49,13 @@ public enum StatusTable {
                 ]
             }
             lines += aligned([header] + rows)
+        }
+        if let partitions = status.kafka?.partitions, !partitions.isEmpty {
+            lines.append("")
+            let rows = partitions.map { partition in
+                [partition.topic, String(partition.partition), partition.committed.map { String($0) } ?? "-", String(partition.end), String(partition.lag)]
+            }
+            lines += aligned([["topic", "partition", "committed", "end", "lag"]] + rows)
         }
         lines.append("")
         if let problem = status.lastError {

@@ -133,15 +133,32 @@ public final class KafkaConsumer: Sendable {
         return result
     }
 
-    /// The partition's end: the offset the next produced message will get.
-    public func highWatermark(_ partition: KafkaTopicPartition, timeout: Duration = .seconds(10)) throws(KafkaError) -> Int64 {
+    /// The partition's first offset still kept (retention moves it on) and its end: the offset the
+    /// next produced message will get. Asks the partition's leader.
+    public func watermarks(_ partition: KafkaTopicPartition, timeout: Duration = .seconds(10)) throws(KafkaError) -> (low: Int64, high: Int64) {
         var low: Int64 = 0
         var high: Int64 = 0
         let error = rd_kafka_query_watermark_offsets(
             handle.pointer, partition.topic, partition.partition, &low, &high, Int32(clamping: timeout.components.seconds * 1000)
         )
-        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError("cannot read the end of \(partition)", error: error) }
-        return high
+        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError("cannot read the offsets of \(partition)", error: error) }
+        return (low, high)
+    }
+
+    /// The partition's first kept offset and its end, and where this member reads it (the offset
+    /// after the last message it returned; nil before the first), all as it last learned them: no
+    /// request to the broker, so cheap enough to ask for every owned partition each time offsets
+    /// are committed. Nil until a fetch of the partition answered.
+    public func lastKnownProgress(_ partition: KafkaTopicPartition) -> (low: Int64, end: Int64, position: Int64?)? {
+        var low: Int64 = -1
+        var high: Int64 = -1
+        guard rd_kafka_get_watermark_offsets(handle.pointer, partition.topic, partition.partition, &low, &high) == RD_KAFKA_RESP_ERR_NO_ERROR,
+              high >= 0
+        else { return nil }
+        let list = Self.list([partition: Int64(RD_KAFKA_OFFSET_INVALID)])
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        let position = rd_kafka_position(handle.pointer, list) == RD_KAFKA_RESP_ERR_NO_ERROR ? list.pointee.elems[0].offset : -1
+        return (max(low, 0), high, position >= 0 ? position : nil)
     }
 
     /// Leaves the group (the handler sees the last revocation) and releases the consumer.

@@ -77,6 +77,11 @@ public final class KafkaProducer: Sendable {
             == RD_KAFKA_RESP_ERR_NO_ERROR
     }
 
+    /// The cluster's brokers and topics, as a broker it reaches describes them.
+    public func metadata(timeout: Duration) throws(KafkaError) -> KafkaMetadata {
+        try handle.metadata(timeout: timeout)
+    }
+
     /// Messages queued or in flight, not yet reported.
     public var outstanding: Int { Int(rd_kafka_outq_len(handle.pointer)) }
 

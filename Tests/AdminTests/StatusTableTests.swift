@@ -41,6 +41,35 @@ import Testing
             """)
     }
 
+    @Test func applyShowsItsPartitionsAndCaptureItsDeliveries() {
+        var apply = status()
+        apply.position = nil
+        apply.tables = []
+        apply.lastError = nil
+        apply.kafka = .init(partitions: [
+            .init(topic: "sluice.shop.orders", partition: 0, committed: 1200, end: 1250, lag: 50),
+            .init(topic: "sluice.shop.orders", partition: 1, committed: nil, end: 7, lag: 7),
+        ])
+        #expect(StatusTable.render(apply, now: now) == """
+            source     mysql://sluice:***@127.0.0.1:3307?tls=preferred (server id 1, reading as 4242)
+            position   none saved yet
+            lag        250 ms, 1.5 KiB of binlog
+            freshness  p50 45 ms, p99 180 ms (last 3 transactions)
+            kafka      consumer lag 57 messages over 2 partitions owned
+            ready      yes
+
+            topic               partition  committed   end  lag
+            sluice.shop.orders          0       1200  1250   50
+            sluice.shop.orders          1          -     7    7
+
+            last error none
+
+            """)
+        var capture = status()
+        capture.kafka = .init(produced: 1_204_363, unconfirmed: 12)
+        #expect(StatusTable.render(capture, now: now).contains("kafka      1,204,363 messages produced, 12 not confirmed yet\n"))
+    }
+
     @Test func aFreshInstanceSaysWhatItLacks() {
         var fresh = status()
         fresh.position = nil

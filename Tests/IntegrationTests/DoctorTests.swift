@@ -89,4 +89,34 @@ import Testing
         // Everything else about this setup is right.
         #expect(report.checks.filter { $0.outcome == .fail || $0.outcome == .skip }.map(\.name) == ["saved position on the server"], "\(report.text)")
     }
+
+    /// With a kafka section (capture and apply): the brokers answer and apply's topics exist; a
+    /// template no topic matches warns; no broker listening fails with the remedy.
+    @Test func kafkaBrokersAndTopicsAreChecked() async throws {
+        let db = try await ScratchDatabase.create("doctor_kafka")
+        defer { Task { try? await db.drop() } }
+        try await db.execute("CREATE TABLE `\(db.name)`.t (id INT PRIMARY KEY)")
+        let harness = try SyncHarness.make(db, start: .latest)
+        defer { Task { await harness.shutdown() } }
+        let kafka = try KafkaHarness(harness, brokers: 1)
+        try kafka.cluster.createTopic("sluice.\(db.name).t", partitions: 3)
+
+        let report = await Doctor(configuration: try kafka.configuration(topic: "sluice.{db}.{table}"), logger: TestEnvironment.logger).run()
+        #expect(report.passed, "\(report.text)")
+        #expect(report["kafka brokers reachable"]?.detail == "1 brokers: \(kafka.cluster.bootstrapServers)", "\(report.text)")
+        #expect(report["kafka topics"]?.detail.hasSuffix(": sluice.\(db.name).t (3 partitions)") == true, "\(report.text)")
+
+        let unmatched = await Doctor(configuration: try kafka.configuration(topic: "elsewhere.{table}"), logger: TestEnvironment.logger).run()
+        #expect(unmatched["kafka topics"]?.outcome == .warn, "\(unmatched.text)")
+        #expect(unmatched["kafka topics"]?.remedy?.contains("kafka-topics.sh --create") == true)
+
+        var nowhere = try kafka.configuration(topic: "sluice.{db}.{table}")
+        // Port 1 on loopback: nothing listens there.
+        nowhere.kafka?.properties["bootstrap.servers"] = "127.0.0.1:1"
+        let refused = await Doctor(configuration: nowhere, logger: TestEnvironment.logger).run()
+        #expect(refused["kafka brokers reachable"]?.outcome == .fail, "\(refused.text)")
+        #expect(refused["kafka brokers reachable"]?.remedy?.contains("check kafka.brokers") == true)
+        #expect(refused["kafka topics"]?.outcome == .skip)
+        #expect(!refused.passed)
+    }
 }

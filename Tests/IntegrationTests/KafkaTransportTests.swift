@@ -1,3 +1,4 @@
+import Admin
 import ChangeCapture
 import Foundation
 import Kafka
@@ -35,6 +36,94 @@ import Testing
         try await Self.mixedWorkload(scenario.db)
         try await scenario.waitUntilCaughtUpAndApplied("apply to settle every message")
         #expect(try await scenario.assertIndexEqualsTable() == [])
+        try await capture.stop()
+        try await apply.stop()
+    }
+
+    /// An `apply` process killed with SIGKILL in the middle of its work: its successor starts at
+    /// the last committed offsets and writes what followed again, with the same versions (409s),
+    /// so nothing is lost and nothing goes backwards.
+    @Test func anApplyProcessKilledMidBatchLosesNothing() async throws {
+        let scenario = try await KafkaScenario.make("applykill")
+        defer { Task { await scenario.cleanUp() } }
+        let db = scenario.db
+        let capture = scenario.capture()
+        for statement in 0..<30 {
+            try await db.execute("INSERT INTO `\(db.name)`.t VALUES " + (1...200).map { "(\(statement * 200 + $0),'v',\($0))" }.joined(separator: ","))
+        }
+        try await db.execute("UPDATE `\(db.name)`.t SET v = 'updated', n = n + 1 WHERE id % 5 = 0")
+        try await db.execute("DELETE FROM `\(db.name)`.t WHERE id % 11 = 0")
+        // Every change is in Kafka before apply starts: what is left after the kill is apply's alone.
+        try await scenario.sync.waitUntilCaughtUp()
+        try await capture.stop()
+
+        let config = scenario.sync.directory.appendingPathComponent("apply.yml").path
+        try scenario.kafka.yaml(topic: "sluice.{db}.{table}", group: scenario.group).write(toFile: config, atomically: true, encoding: .utf8)
+        let child = try SluiceProcess(["apply", "--config", config], logPath: scenario.sync.directory.appendingPathComponent("apply.log").path)
+        defer { child.killIfRunning() }
+        let index = "\(db.name).t".lowercased()
+        try await waitUntil(.seconds(120), "the apply process to write its first 200 documents", lastSeen: { child.logTail(5) }) {
+            (try? await scenario.sync.client.count(index: index)) ?? 0 >= 200
+        }
+        child.signal(SIGKILL)
+        #expect(try await child.waitForExit(within: .seconds(10), "after SIGKILL") == .signal(SIGKILL))
+        let left = try await scenario.committedAndEnd()
+        try #require(left.committed < left.end, "apply finished before it was killed (\(left)): the test needs a larger workload")
+
+        let successor = scenario.apply()
+        try await scenario.kafka.waitUntilApplied([scenario.topic], partitions: 4, group: scenario.group, "the next apply to settle every message")
+        #expect(try await scenario.assertIndexEqualsTable() == [])
+        try await successor.stop()
+    }
+
+    /// capture and apply serve the admin API as `sluice run` does: on capture's, the row changes read
+    /// and the messages produced and confirmed; on apply's, the documents written, each owned
+    /// partition's committed offset, and no consumer lag once everything is applied.
+    @Test func captureAndApplyReportOnTheirAdminAPIs() async throws {
+        let scenario = try await KafkaScenario.make("kafkaops")
+        defer { Task { await scenario.cleanUp() } }
+        let capture = scenario.sync.run(.capture, scenario.configuration)
+        let apply = scenario.sync.run(.apply, scenario.configuration)
+        let db = scenario.db
+        let table = "\(db.name).t"
+        // 45 messages: a transaction's changes are coalesced per document, and these are one each.
+        try await db.execute("INSERT INTO `\(db.name)`.t VALUES " + (1...30).map { "(\($0),'v',\($0))" }.joined(separator: ","))
+        try await db.execute("UPDATE `\(db.name)`.t SET n = n + 1 WHERE id <= 10")
+        try await db.execute("DELETE FROM `\(db.name)`.t WHERE id > 25")
+        try await scenario.waitUntilCaughtUpAndApplied("apply to settle every message")
+        #expect(try await scenario.assertIndexEqualsTable() == [])
+
+        let captureAPI = AdminAPI(port: await (try #require(capture.admin)).port(), token: nil)
+        try await waitUntil(.seconds(60), "capture's /status to show 45 messages produced and confirmed") {
+            let kafka = try await captureAPI.status().kafka
+            return kafka?.produced == 45 && kafka?.unconfirmed == 0
+        }
+        let captured = try await captureAPI.metrics()
+        #expect(captured.value("sluice_row_changes_total", ["table": table, "op": "insert"]) == 30)
+        #expect(captured.value("sluice_row_changes_total", ["table": table, "op": "update"]) == 10)
+        #expect(captured.value("sluice_row_changes_total", ["table": table, "op": "delete"]) == 5)
+        #expect(captured.value("sluice_kafka_messages_produced_total", [:]) == 45)
+        #expect(captured.value("sluice_kafka_messages_unconfirmed", [:]) == 0)
+        #expect(try await captureAPI.status().position != nil)
+
+        let applyAPI = AdminAPI(port: await (try #require(apply.admin)).port(), token: nil)
+        try await waitUntil(.seconds(60), "apply's /status to show the 4 partitions committed to their ends") {
+            let partitions = try await applyAPI.status().kafka?.partitions ?? []
+            return partitions.count == 4 && partitions.allSatisfy { $0.committed == $0.end && $0.lag == 0 }
+        }
+        let partitions = try #require(try await applyAPI.status().kafka?.partitions)
+        #expect(partitions.reduce(0) { $0 + ($1.committed ?? 0) } == 45)
+        let applied = try await applyAPI.metrics()
+        #expect(applied.value("sluice_documents_written_total", ["table": table]) == 45)
+        for partition in partitions {
+            let labels = ["topic": partition.topic, "partition": String(partition.partition)]
+            #expect(applied.value("sluice_kafka_consumer_lag", labels) == 0)
+            #expect(applied.value("sluice_kafka_committed_offset", labels) == Double(partition.committed ?? -1))
+        }
+        // Only `sluice run` copies tables again: apply says so rather than accepting and ignoring it.
+        var settings = scenario.configuration.admin
+        settings.port = applyAPI.port
+        await #expect(throws: AdminError.self) { try await AdminClient.resnapshot(["\(table)"], settings) }
         try await capture.stop()
         try await apply.stop()
     }

@@ -54,7 +54,7 @@ import Testing
         let committed = try consumer.committed(Array(offsets.keys))
         for (partition, offset) in offsets {
             #expect(committed[partition] == offset)
-            #expect(try consumer.highWatermark(partition) == offset)
+            #expect(try consumer.watermarks(partition).high == offset)
         }
         await consumer.close()
     }

@@ -1,6 +1,7 @@
 import ChangeCapture
 import Elasticsearch
 import Foundation
+import Kafka
 import Logging
 import MySQLProtocol
 import Pipeline
@@ -8,7 +9,8 @@ import Positions
 
 /// `sluice doctor`: checks everything a sync depends on (the source's reachability, login,
 /// privileges and binlog settings, the saved position, the tables, Elasticsearch, the position
-/// store), each with the remedy when it fails. It reads only: the saved position is not moved.
+/// store, and Kafka for `capture` and `apply`), each with the remedy when it fails. It reads only:
+/// the saved position is not moved.
 public struct Doctor: Sendable {
     public let configuration: SluiceConfiguration
     public let logger: Logger
@@ -36,7 +38,45 @@ public struct Doctor: Sendable {
         let server = await elasticsearch(into: &checks)
         await source(saved: saved, server: server?.info, client: server?.client, into: &checks)
         try? await server?.client.shutdown()
+        if let kafka = configuration.kafka { checks += Self.kafka(kafka, logger: logger) }
         return DoctorReport(checks: checks)
+    }
+
+    // MARK: - Kafka
+
+    /// The brokers answer, and topics for `apply` to read exist.
+    static func kafka(_ kafka: KafkaSettings, logger: Logger) -> [DoctorCheck] {
+        let reachable = "kafka brokers reachable"
+        let metadata: KafkaMetadata
+        do {
+            let client = try KafkaProducer(properties: kafka.properties, logger: logger)
+            defer { client.close(timeout: .zero) }
+            metadata = try client.metadata(timeout: .seconds(10))
+        } catch {
+            return [
+                .fail(
+                    reachable, "\(kafka.properties["bootstrap.servers"] ?? "no kafka.brokers"): \(error)",
+                    remedy: "check kafka.brokers and, for a secured cluster, kafka.properties (security.protocol, sasl.*, ssl.*); is a broker listening there?"
+                ),
+                .skip("kafka topics", because: "no broker answered"),
+            ]
+        }
+        var checks: [DoctorCheck] = [.pass(reachable, "\(metadata.brokers.count) brokers: \(metadata.brokers.joined(separator: ", "))")]
+        let subscription = kafka.subscription
+        let matching = metadata.topics.filter { topic, _ in
+            subscription.hasPrefix("^") ? topic.range(of: subscription, options: .regularExpression) != nil : topic == subscription
+        }.sorted { $0.key < $1.key }
+        if matching.isEmpty {
+            checks.append(.warn(
+                "kafka topics", "no topic matches \(subscription) yet: capture's first message creates one only if the brokers auto-create topics",
+                remedy: "create the topics with as many partitions as you want apply processes (kafka-topics.sh --create --topic NAME --partitions N), "
+                    + "or enable auto.create.topics.enable on the brokers; apply finds new topics within topic.metadata.refresh.interval.ms"
+            ))
+        } else {
+            let listed = matching.prefix(5).map { "\($0.key) (\($0.value) partitions)" }.joined(separator: ", ")
+            checks.append(.pass("kafka topics", "\(matching.count) match \(subscription): \(listed)\(matching.count > 5 ? ", …" : "")"))
+        }
+        return checks
     }
 
     // MARK: - Position store

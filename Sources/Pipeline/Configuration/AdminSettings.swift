@@ -14,11 +14,17 @@ public struct AdminSettings: Sendable, Equatable {
     public var readyLagSeconds: Double
     /// How often the source's binlog end is read (`SHOW BINARY LOGS`) for the lag in bytes.
     public var probeInterval: Duration
+    /// `admin.listen` was given, in the file or as `SLUICE_ADMIN_LISTEN`. `sluice run` serves the
+    /// admin API regardless; `capture` and `apply` only then, as several of them may share one file
+    /// on one host, each with its own `SLUICE_ADMIN_LISTEN`.
+    public var isListenGiven: Bool
 
     static let keys = ["listen", "token", "token_file", "ready_lag_seconds", "probe_interval_ms"]
 
     init(_ admin: ConfigurationMapping) throws(ConfigurationError) {
-        (host, port) = try admin.value("listen", Self.parseListen) ?? ("127.0.0.1", 9108)
+        let listen = try admin.value("listen", Self.parseListen)
+        (host, port) = listen ?? ("127.0.0.1", 9108)
+        isListenGiven = listen != nil
         let token = try admin.value("token", Self.parseToken)
         let fileToken = try admin.value("token_file") { path throws(ConfigurationError) in
             guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {

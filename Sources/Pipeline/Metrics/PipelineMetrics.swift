@@ -242,6 +242,43 @@ public final class PipelineMetrics: Sendable {
         state.withLock { $0.snapshot = nil }
     }
 
+    // MARK: Kafka
+
+    /// `sluice capture`'s deliveries: messages produced so far, those Kafka has not confirmed, and
+    /// the commit time of the oldest transaction not yet confirmed (the lag in seconds).
+    func produced(_ produced: UInt64, unconfirmed: UInt64, oldestPendingCommit: Double?) {
+        state.withLock { state in
+            let previous = state.kafka?.produced ?? 0
+            state.counter("sluice_kafka_messages_produced_total", [], factory).increment(by: Int64(produced - min(previous, produced)))
+            state.gauge("sluice_kafka_messages_unconfirmed", [], factory).record(Double(unconfirmed))
+            state.kafka = PipelineStatus.Kafka(produced: produced, unconfirmed: unconfirmed)
+            state.oldestPending = oldestPendingCommit
+        }
+    }
+
+    /// `sluice apply`'s partitions, after a commit: per partition owned, the committed offset and
+    /// the end, so the consumer lag. Partitions no longer owned are reported with no lag, as this
+    /// member owes nothing on them: summed over the group, the lag stays right.
+    func consumed(_ partitions: [PipelineStatus.Partition]) {
+        state.withLock { state in
+            let owned = Set(partitions.map { "\($0.topic)\u{0}\($0.partition)" })
+            for gone in state.kafka?.partitions ?? [] where !owned.contains("\(gone.topic)\u{0}\(gone.partition)") {
+                state.gauge("sluice_kafka_consumer_lag", Self.labels(gone), factory).record(0)
+            }
+            for partition in partitions {
+                state.gauge("sluice_kafka_consumer_lag", Self.labels(partition), factory).record(Double(partition.lag))
+                if let committed = partition.committed {
+                    state.gauge("sluice_kafka_committed_offset", Self.labels(partition), factory).record(Double(committed))
+                }
+            }
+            state.kafka = PipelineStatus.Kafka(partitions: partitions.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) })
+        }
+    }
+
+    private static func labels(_ partition: PipelineStatus.Partition) -> [(String, String)] {
+        [("topic", partition.topic), ("partition", String(partition.partition))]
+    }
+
     // MARK: Source in use, probe and problems
 
     /// Reading (re)started on `url`: the server in use, another of `source.urls` after a failover.
@@ -314,6 +351,7 @@ public final class PipelineMetrics: Sendable {
                 source: .init(
                     url: source.url.description, inUse: state.sourceInUse?.description, serverID: source.serverID, sourceServerID: state.sourceServerID
                 ),
+                kafka: state.kafka,
                 position: state.saved.map { .init(file: $0.file, offset: $0.offset, gtidSet: $0.gtidSet, timestamp: $0.timestamp) },
                 lag: .init(seconds: seconds, bytes: bytes),
                 freshness: state.freshnessQuantiles(),
@@ -342,6 +380,7 @@ public final class PipelineMetrics: Sendable {
         var recentFreshness: [Double] = []
         var nextFreshness = 0
         var lastError: PipelineStatus.Problem?
+        var kafka: PipelineStatus.Kafka?
 
         mutating func counter(_ name: String, _ labels: [(String, String)], _ factory: PrometheusMetricsFactory) -> CoreMetrics.Counter {
             Self.cached(&counters, name, labels) { CoreMetrics.Counter(label: name, dimensions: labels, factory: factory) }

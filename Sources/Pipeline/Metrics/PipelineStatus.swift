@@ -100,7 +100,31 @@ public struct PipelineStatus: Codable, Sendable, Equatable {
         }
     }
 
+    /// `sluice capture`'s and `sluice apply`'s side of Kafka.
+    public struct Kafka: Codable, Sendable, Equatable {
+        /// capture: messages produced, and those of them Kafka has not confirmed yet.
+        public var produced: UInt64?
+        public var unconfirmed: UInt64?
+        /// apply: the partitions this member owns.
+        public var partitions: [Partition]?
+    }
+
+    /// One partition an `apply` member owns.
+    public struct Partition: Codable, Sendable, Equatable {
+        public var topic: String
+        public var partition: Int32
+        /// The group's committed offset: the next message to apply after a restart; nil before the
+        /// first commit.
+        public var committed: Int64?
+        /// The partition's end as last fetched: the offset the next message will get.
+        public var end: Int64
+        /// Messages between the committed offset (or the partition's start) and the end.
+        public var lag: Int64
+    }
+
     public var source: Source
+    /// Set for `sluice capture` and `sluice apply`.
+    public var kafka: Kafka?
     /// Set by the admin API from the instance's `HighAvailabilityStatus`.
     public var highAvailability: Role?
     public var position: Position?

@@ -78,9 +78,9 @@ extension ChangeProducer where Mark == Checkpoint {
     mutating func stream(
         from start: StartPosition, resume: ReplicationPosition?, resnapshot progress: ResnapshotProgress?, requests: ResnapshotRequests
     ) async throws {
-        var sourceConfiguration = configuration.source.binlogSource(startingAt: start)
-        sourceConfiguration.readingFrom = { [metrics] in metrics.readingFrom($0) }
-        let source = BinlogSource(configuration: sourceConfiguration, logger: logger)
+        let source = BinlogSource(
+            configuration: configuration.source.binlogSource(startingAt: start, readingFrom: { [metrics] in metrics.readingFrom($0) }), logger: logger
+        )
         var resnapshot = OnlineResnapshot(progress: progress)
         var reader = ResnapshotReader(configuration: configuration, logger: logger)
         defer { reader.close() }

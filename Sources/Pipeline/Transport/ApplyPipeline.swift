@@ -17,10 +17,14 @@ import ServiceLifecycle
 public struct ApplyPipeline: Service {
     public let configuration: SluiceConfiguration
     public let logger: Logger
+    /// What it measures, for the admin API: the same series as `sluice run`'s sink side, and the
+    /// consumer lag per partition.
+    public let metrics: PipelineMetrics
 
-    public init(configuration: SluiceConfiguration, logger: Logger) {
+    public init(configuration: SluiceConfiguration, logger: Logger, metrics: PipelineMetrics = PipelineMetrics()) {
         self.configuration = configuration
         self.logger = logger
+        self.metrics = metrics
     }
 
     /// For each partition, the offset of the next message to read past what is settled.
@@ -45,8 +49,8 @@ public struct ApplyPipeline: Service {
     private func run(kafka: KafkaSettings, client: ElasticsearchClient) async throws {
         let server = try await client.info()
         let bulk = configuration.elasticsearch.bulk
-        let queue = WriteQueue<Offsets>(maxBytes: bulk.maxBytesInFlight, linger: bulk.linger)
-        let writer = BulkWriter(client: client, logger: logger)
+        let queue = WriteQueue<Offsets>(maxBytes: bulk.maxBytesInFlight, linger: bulk.linger, metrics: metrics)
+        let writer = BulkWriter(logger: logger, submit: metrics.instrument { try await client.bulk($0) })
         let deadLetters = DeadLetterFile(path: configuration.elasticsearch.deadLetterPath)
         let committer = OffsetCommitter(logger: logger)
         let consumerBox = ConsumerReference()
@@ -68,12 +72,13 @@ public struct ApplyPipeline: Service {
         }
         consumerBox.consumer = consumer
         try consumer.subscribe([kafka.subscription])
+        metrics.started()
         logger.info("applying", metadata: ["subscription": "\(kafka.subscription)", "group": "\(kafka.group)", "format": "\(kafka.format.rawValue)"])
         let reader = Task {
             defer { Task { await queue.close() } }
             var producer = ChangeProducer(
                 configuration: configuration, client: client, server: server, queue: queue, deadLetters: deadLetters,
-                metrics: PipelineMetrics(), logger: logger
+                metrics: metrics, logger: logger
             )
             var decoder = KafkaChangeDecoder(format: kafka.format)
             while !Task.isCancelled {
@@ -99,11 +104,13 @@ public struct ApplyPipeline: Service {
             // is stopped and commits nothing more.
             try await withTaskCancellationOrGracefulShutdownHandler {
                 try await queue.drain(
-                    reader: reader, settings: bulk, writer: writer, deadLetters: deadLetters, logger: logger, onFailure: committer.stop
+                    reader: reader, settings: bulk, writer: writer, deadLetters: deadLetters, logger: logger, onFailure: committer.stop,
+                    settled: metrics.settled
                 ) {
                     while await !queue.isFinished, !Task.isCancelled {
                         try? await Task.sleep(for: configuration.positions.interval)
                         committer.commit(await queue.checkpoint, to: consumer)
+                        metrics.consumed(committer.progress(consumer))
                     }
                 }
             } onCancelOrGracefulShutdown: {

@@ -15,10 +15,14 @@ import ServiceLifecycle
 public struct CapturePipeline: Service {
     public let configuration: SluiceConfiguration
     public let logger: Logger
+    /// What it measures, for the admin API: the same series as `sluice run`'s source side, and
+    /// the messages produced and not yet confirmed.
+    public let metrics: PipelineMetrics
 
-    public init(configuration: SluiceConfiguration, logger: Logger) {
+    public init(configuration: SluiceConfiguration, logger: Logger, metrics: PipelineMetrics = PipelineMetrics()) {
         self.configuration = configuration
         self.logger = logger
+        self.metrics = metrics
     }
 
     public func run() async throws {
@@ -50,19 +54,21 @@ public struct CapturePipeline: Service {
         let producer = try KafkaProducer(properties: kafka.properties, logger: logger)
         defer { producer.close() }
         let ledger = DeliveryLedger()
+        metrics.started()
         logger.info("capturing", metadata: ["saved": "\(saved.map { "\($0.file):\($0.offset)" } ?? "none")", "kafka": "\(kafka.redacted)"])
         let reader = Task {
             let encoder = KafkaChangeEncoder(format: kafka.format, topicTemplate: kafka.topic, rules: configuration.rules)
             var chunks = KafkaChunkProducer(encoder: encoder, producer: producer, ledger: ledger)
             try await read(from: start, resume: saved.map(ReplicationPosition.init), kafka: kafka, into: &chunks)
         }
-        let saver = CheckpointSaver(store: store, saved: saved)
+        let saver = CheckpointSaver(store: store, saved: saved, metrics: metrics)
         let result = await withTaskCancellationOrGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
                     while !Task.isCancelled {
                         try? await Task.sleep(for: configuration.positions.interval)
                         try? await saver.save(ledger.checkpoint)
+                        metrics.produced(ledger.produced, unconfirmed: ledger.unconfirmed, oldestPendingCommit: ledger.oldestPendingCommit)
                     }
                 }
                 let result = await reader.result
@@ -87,8 +93,11 @@ public struct CapturePipeline: Service {
     private func read(
         from start: StartPosition, resume: ReplicationPosition?, kafka: KafkaSettings, into producer: inout KafkaChunkProducer
     ) async throws {
-        let source = BinlogSource(configuration: configuration.source.binlogSource(startingAt: start), logger: logger)
+        let source = BinlogSource(
+            configuration: configuration.source.binlogSource(startingAt: start, readingFrom: { [metrics] in metrics.readingFrom($0) }), logger: logger
+        )
         for try await chunk in source.changes(from: resume) {
+            metrics.read(chunk)
             try await producer.produce(chunk)
         }
     }
@@ -97,16 +106,20 @@ public struct CapturePipeline: Service {
 /// Saves checkpoints that moved, one at a time.
 private actor CheckpointSaver {
     let store: any PositionStore
+    let metrics: PipelineMetrics
     var last: Checkpoint?
 
-    init(store: any PositionStore, saved: SavedPosition?) {
+    init(store: any PositionStore, saved: SavedPosition?, metrics: PipelineMetrics) {
         self.store = store
+        self.metrics = metrics
         last = saved.map { Checkpoint(position: ReplicationPosition($0), timestamp: UInt32(clamping: $0.timestamp)) }
+        if let saved { metrics.saved(saved) }
     }
 
     func save(_ checkpoint: Checkpoint?) async throws {
         guard let checkpoint, checkpoint != last else { return }
         try await store.save(checkpoint.saved)
+        metrics.saved(checkpoint.saved)
         last = checkpoint
     }
 }

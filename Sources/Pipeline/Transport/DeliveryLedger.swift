@@ -57,6 +57,13 @@ final class DeliveryLedger: @unchecked Sendable {
     /// Messages produced so far.
     var produced: UInt64 { lock.withLock { state.next } }
 
+    /// The commit time (seconds since the epoch) of the oldest transaction with a message Kafka
+    /// has not confirmed, if any.
+    var oldestPendingCommit: Double? {
+        guard let oldest = lock.withLock({ state.commits.pending.first }), oldest.timestamp > 0 else { return nil }
+        return BinlogLag.commitTime(timestamp: oldest.timestamp, queuedAt: Date().timeIntervalSince1970)
+    }
+
     /// Messages produced and not yet confirmed.
     var unconfirmed: UInt64 { lock.withLock { state.next - state.lowest } }
 }

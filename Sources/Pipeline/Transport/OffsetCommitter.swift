@@ -47,6 +47,22 @@ final class OffsetCommitter: @unchecked Sendable {
 
     var isStopped: Bool { lock.withLock { stopped } }
 
+    /// The owned partitions' committed offsets against their ends as the consumer last fetched
+    /// them. Before this member's first commit of a partition, its lag counts from where the
+    /// consumer reads, or from the partition's start before it read anything there; partitions
+    /// not fetched yet are left out.
+    func progress(_ consumer: KafkaConsumer) -> [PipelineStatus.Partition] {
+        let (owned, committed) = lock.withLock { (self.owned, self.committed) }
+        return owned.compactMap { partition -> PipelineStatus.Partition? in
+            guard let progress = consumer.lastKnownProgress(partition) else { return nil }
+            let done = committed[partition]
+            return PipelineStatus.Partition(
+                topic: partition.topic, partition: partition.partition, committed: done, end: progress.end,
+                lag: max(0, progress.end - (done ?? progress.position ?? progress.low))
+            )
+        }
+    }
+
     /// Commits the queue's settled offsets of the owned partitions that moved since the last commit.
     /// Blocks for the broker's answer; a failed commit is logged and tried again next time.
     func commit(_ settled: ApplyPipeline.Offsets?, to consumer: KafkaConsumer) {

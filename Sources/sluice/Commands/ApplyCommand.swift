@@ -1,3 +1,4 @@
+import Admin
 import ArgumentParser
 import Pipeline
 
@@ -10,12 +11,15 @@ struct ApplyCommand: AsyncParsableCommand {
             examples/sluice-kafka.yml). Several apply processes with one kafka.group share the
             partitions. Offsets are committed only for what Elasticsearch acknowledged.
             Stops cleanly on SIGINT or SIGTERM.
+            Serves /metrics, /health, /ready and /status (with each owned partition's committed
+            offset and consumer lag) on admin.listen when it is given, in the file or as
+            SLUICE_ADMIN_LISTEN (one address per process).
             """
     )
 
     @OptionGroup var options: ConfigurationOptions
 
     func run() async throws {
-        try await options.runUntilStopped { ApplyPipeline(configuration: $0, logger: $1) }
+        try await options.run { SluiceRun(.apply, configuration: $0, logger: $1) }
     }
 }

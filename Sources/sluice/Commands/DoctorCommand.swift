@@ -8,7 +8,8 @@ struct DoctorCommand: AsyncParsableCommand {
         discussion: """
             Checks the source (reachable, TLS, login, privileges, binlog settings, GTIDs, server_id,
             replica binlog, saved position and retention, table ids), Elasticsearch (reachable,
-            health, index mappings) and the position store. Reads only. Exits 0 only if every check
+            health, index mappings), the position store, and with a kafka section the brokers and topics.
+            Reads only. Exits 0 only if every check
             passes (warnings are printed but do not fail).
             """
     )

@@ -21,10 +21,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         MallocTuning.apply()
-        let configuration = try options.load()
-        let logger = options.logger()
-        logger.info("configuration", metadata: ["settings": "\(configuration)"])
-        try await SluiceRun(configuration: configuration, logger: logger).serviceGroup(signals: [.sigterm, .sigint], logger: logger).run()
+        try await options.run { try SluiceRun(configuration: $0, logger: $1) }
     }
 }
 
@@ -40,20 +37,13 @@ struct ConfigurationOptions: ParsableArguments {
         try SluiceConfiguration.load(path: config, environment: ProcessInfo.processInfo.environment)
     }
 
-    /// Loads the configuration, logs it (secrets hidden), and runs the service it makes until the
-    /// service ends or SIGINT/SIGTERM stops it gracefully.
-    func runUntilStopped(_ makeService: (SluiceConfiguration, Logger) throws -> any Service) async throws {
+    /// Loads the configuration, logs it (secrets hidden), and runs the pipeline `makeRun` makes, with
+    /// its admin API, until the pipeline ends or SIGINT/SIGTERM stops it gracefully.
+    func run(_ makeRun: (SluiceConfiguration, Logger) throws -> SluiceRun) async throws {
         let configuration = try load()
         let logger = logger()
         logger.info("configuration", metadata: ["settings": "\(configuration)"])
-        let group = ServiceGroup(
-            configuration: .init(
-                services: [.init(service: try makeService(configuration, logger), successTerminationBehavior: .gracefullyShutdownGroup)],
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger
-            )
-        )
-        try await group.run()
+        try await makeRun(configuration, logger).serviceGroup(signals: [.sigterm, .sigint], logger: logger).run()
     }
 
     func logger() -> Logger {

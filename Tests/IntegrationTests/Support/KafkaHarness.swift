@@ -20,7 +20,12 @@ struct KafkaHarness {
 
     /// The harness's configuration with a `kafka` section.
     func configuration(topic: String, group: String = "apply", format: KafkaMessageFormat = .sluice) throws -> SluiceConfiguration {
-        try sync.configuration(extra: """
+        try SluiceConfiguration.parse(yaml(topic: topic, group: group, format: format), file: "test.yml", environment: [:])
+    }
+
+    /// The same as YAML, for a `sluice` child process.
+    func yaml(topic: String, group: String = "apply", format: KafkaMessageFormat = .sluice) -> String {
+        sync.yaml(extra: """
             kafka:
               brokers: "\(cluster.bootstrapServers)"
               topic: "\(topic)"
@@ -40,7 +45,7 @@ struct KafkaHarness {
         let all = topics.flatMap { topic in (0..<Int32(partitions)).map { KafkaTopicPartition(topic: topic, partition: $0) } }
         try await waitUntil(.seconds(180), what) {
             let committed = try consumer.committed(all)
-            return try all.allSatisfy { (committed[$0] ?? nil) ?? 0 == (try consumer.highWatermark($0)) }
+            return try all.allSatisfy { (committed[$0] ?? nil) ?? 0 == (try consumer.watermarks($0).high) }
         }
     }
 
@@ -94,6 +99,22 @@ struct KafkaScenario {
             db: db, sync: sync, kafka: kafka, topic: topic, group: group,
             configuration: try kafka.configuration(topic: "sluice.{db}.{table}", group: group)
         )
+    }
+
+    /// The scenario's group's committed offsets and the partitions' ends, summed over the 4 partitions.
+    func committedAndEnd() async throws -> (committed: Int64, end: Int64) {
+        var reader = kafka.properties
+        reader["group.id"] = group
+        let consumer = try KafkaConsumer(properties: reader, logger: TestEnvironment.logger) { _ in }
+        defer { Task { await consumer.close() } }
+        let partitions = (0..<Int32(4)).map { KafkaTopicPartition(topic: topic, partition: $0) }
+        let committed = try consumer.committed(partitions)
+        var total: (committed: Int64, end: Int64) = (0, 0)
+        for partition in partitions {
+            total.committed += (committed[partition] ?? nil) ?? 0
+            total.end += try consumer.watermarks(partition).high
+        }
+        return total
     }
 
     func capture() -> SyncHarness.Running<CapturePipeline> {

@@ -89,6 +89,14 @@ struct SyncHarness {
         return RunningPipeline(pipeline: pipeline, group: group, task: Task { try await group.run() }, admin: run.admin)
     }
 
+    /// Starts `sluice capture` or `sluice apply` with its admin API (when the configuration gives
+    /// `admin.listen`, as the harness's does), as the commands do.
+    func run(_ side: SluiceRun.KafkaSide, _ configuration: SluiceConfiguration) -> Running<any Service> {
+        let run = SluiceRun(side, configuration: configuration, logger: TestEnvironment.logger)
+        let group = run.serviceGroup(signals: [], logger: TestEnvironment.logger)
+        return Running(pipeline: run.pipeline, group: group, task: Task { try await group.run() }, admin: run.admin)
+    }
+
     /// Starts `service` (a pipeline) in a service group, as the `sluice` commands do.
     func start<Runner: Service>(_ service: Runner) -> Running<Runner> {
         let group = ServiceGroup(services: [service], gracefulShutdownSignals: [], logger: TestEnvironment.logger)
@@ -98,7 +106,7 @@ struct SyncHarness {
     typealias RunningPipeline = Running<SyncPipeline>
 
     /// A pipeline running in this process.
-    struct Running<Runner: Service> {
+    struct Running<Runner: Sendable>: Sendable {
         let pipeline: Runner
         let group: ServiceGroup
         let task: Task<Void, any Error>
