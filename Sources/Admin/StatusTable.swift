@@ -6,11 +6,12 @@ public enum StatusTable {
     public static func render(_ status: PipelineStatus, now: Date) -> String {
         var lines: [String] = []
         let sourceID = status.source.sourceServerID.map { "server id \($0), " } ?? ""
-        lines.append("source     \(status.source.url) (\(sourceID)reading as \(status.source.serverID))")
+        let inUse = status.source.inUse ?? status.source.url
+        let failover = inUse == status.source.url ? "" : ", failed over from \(status.source.url)"
+        lines.append("source     \(inUse) (\(sourceID)reading as \(status.source.serverID))\(failover)")
         if let ha = status.highAvailability {
             var text = ha.role
             if let leader = ha.leader, ha.role != "leader" { text += ", leader \(leader)" }
-            if let source = ha.sourceInUse { text += ", reading \(source)" }
             lines.append("role       \(text)")
         }
         if let position = status.position {

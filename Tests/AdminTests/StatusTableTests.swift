@@ -93,6 +93,15 @@ import Testing
             """)
     }
 
+    @Test func afterAFailoverTheSourceLineNamesTheServerRead() {
+        var failedOver = status()
+        failedOver.source.inUse = "mysql://sluice:***@127.0.0.1:3308?tls=preferred"
+        failedOver.source.sourceServerID = 2
+        let expected = "source     mysql://sluice:***@127.0.0.1:3308?tls=preferred (server id 2, reading as 4242), "
+            + "failed over from mysql://sluice:***@127.0.0.1:3307?tls=preferred"
+        #expect(StatusTable.render(failedOver, now: now).components(separatedBy: "\n").first == expected)
+    }
+
     @Test func durationsAndSizesAreShortAndExact() {
         #expect(StatusTable.duration(0.0423) == "42 ms")
         #expect(StatusTable.duration(3.25) == "3.2 s")

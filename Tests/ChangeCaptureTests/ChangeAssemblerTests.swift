@@ -95,8 +95,32 @@ import Testing
             (.rotate(RotateEvent(position: 4, nextFile: "b.000002")), header(.rotate, end: 240)),
         ])
         #expect(chunks.count == 1)
-        #expect(chunks[0].commit == ReplicationPosition(file: "b.000001", offset: 200, gtidSet: "0-1-7"))
-        #expect(assembler.committed == ReplicationPosition(file: "b.000002", offset: 4, gtidSet: "0-1-7"))
+        // The start gave no GTID state, so the positions carry none: one GTID is not the whole state.
+        #expect(chunks[0].commit == ReplicationPosition(file: "b.000001", offset: 200))
+        #expect(assembler.committed == ReplicationPosition(file: "b.000002", offset: 4))
+    }
+
+    @Test func withoutAGTIDStateAtTheStartVersionsStayFileOffsetsAndPositionsCarryNoGTIDs() {
+        // A start without its GTID state (a file and offset saved without one): the GTIDs read since are
+        // not the whole state, so neither the positions nor the versions may be made of them.
+        var assembler = ChangeAssembler(start: ReplicationPosition(file: "mariadb-bin.000003", offset: 4), isMariaDB: true)
+        let chunks = run(&assembler, [
+            (gtid(42), header(.mariaGTID, end: 100)),
+            (query("BEGIN"), header(.query, end: 150)),
+            (.tableMap(table), header(.tableMap, end: 200)),
+            (insert(1), header(.writeRowsV1, end: 260, size: 60)),
+            (.xid(9), header(.xid, end: 291)),
+            (gtid(43), header(.mariaGTID, end: 340)),
+            (query("BEGIN"), header(.query, end: 390)),
+            (.tableMap(table), header(.tableMap, end: 440)),
+            (insert(1), header(.writeRowsV1, end: 500, size: 60)),
+            (.xid(10), header(.xid, end: 531)),
+        ])
+        #expect(chunks.map(\.commit) == [
+            ReplicationPosition(file: "mariadb-bin.000003", offset: 291), ReplicationPosition(file: "mariadb-bin.000003", offset: 531),
+        ])
+        // The second write of document 1 has the higher version, so the index takes it.
+        #expect(chunks.flatMap(\.changes).map(\.position.version) == [3 << 40 | 200, 3 << 40 | 440])
     }
 
     @Test func unknownNamesAreNumbered() {

@@ -60,6 +60,32 @@ import Testing
         }
     }
 
+    @Test func anUnansweredQueryFailsAfterTheResponseTimeoutAndClosesTheConnection() async throws {
+        // SLEEP stands in for a server that stopped answering without closing its socket.
+        var configuration = try TestEnvironment.url(TestEnvironment.primaryURL).connectionConfiguration
+        configuration.responseTimeout = .milliseconds(300)
+        let connection = try await MySQLConnection.connect(configuration, logger: TestEnvironment.logger)
+        defer { Task { try? await connection.close() } }
+        #expect(try await connection.query("SELECT 1").rows == [["1"]])
+        let started = ContinuousClock.now
+        let outcome: Result<Void, any Error> = try await bounded(.seconds(30), "the query to fail after its 300 ms response timeout") {
+            do {
+                _ = try await connection.query("SELECT SLEEP(20)")
+                return .success(())
+            } catch {
+                return .failure(error)
+            }
+        }
+        guard case let .failure(error) = outcome, case let .responseTimeout(host, port, during, timeout)? = error as? MySQLError else {
+            Issue.record("SELECT SLEEP(20) ended with \(outcome), not a response timeout")
+            return
+        }
+        #expect(ContinuousClock.now - started < .seconds(15))
+        #expect(host == configuration.host && port == configuration.port && during == "a query" && timeout == .milliseconds(300))
+        // The answer may still come; the connection cannot tell it from the next one's, so it is closed.
+        await #expect(throws: MySQLError.connectionAlreadyClosed) { try await connection.query("SELECT 1") }
+    }
+
     @Test func aPurgedStartPositionSaysWhatToDo() async throws {
         let url = try TestEnvironment.url(TestEnvironment.primaryURL)
         let source = BinlogSource(

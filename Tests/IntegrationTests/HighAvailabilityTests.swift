@@ -45,16 +45,8 @@ import Glibc
             }
         }
 
-        /// `count` single-row changes: inserts, then updates and deletes of rows `1...rows`.
-        func write(_ count: Int, rows: Int = 100, from first: Int = 0) async throws {
-            for statement in first..<(first + count) {
-                let id = statement % rows + 1
-                switch statement / rows % 3 {
-                case 0: try await db.execute("INSERT INTO \(table) VALUES (\(id), 'i\(statement)', \(statement)) ON DUPLICATE KEY UPDATE v = 'u\(statement)', n = \(statement)")
-                case 1: try await db.execute("UPDATE \(table) SET v = 'u\(statement)', n = \(statement) WHERE id = \(id)")
-                default: if id % 3 == 0 { try await db.execute("DELETE FROM \(table) WHERE id = \(id)") }
-                }
-            }
+        func write(_ count: Int, from first: Int = 0) async throws {
+            try await db.writeWorkload(table, count: count, from: first)
         }
 
         func cleanUp() async {

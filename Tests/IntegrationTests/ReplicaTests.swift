@@ -57,7 +57,7 @@ import Testing
                 changes.append(change)
             }
             if !restarted, chunk.commit == nil, !chunk.changes.isEmpty {
-                try Services.run("restart-replica")
+                try await Services.run(["restart-replica"], within: .seconds(120))
                 restarted = true
             }
             if changes.count == 55, !markerWritten {

@@ -86,7 +86,7 @@ import Testing
     @Test func theSavedPositionIsExposed() {
         let metrics = PipelineMetrics()
         metrics.saved(.init(file: "mariadb-bin.000042", offset: 1234, gtidSet: "0-1-9", timestamp: 1_700_000_000))
-        metrics.probed(binaryLogs: [("mariadb-bin.000042", 2000), ("mariadb-bin.000043", 500)], serverID: 7)
+        metrics.probed(try! Self.source().url, binaryLogs: [("mariadb-bin.000042", 2000), ("mariadb-bin.000043", 500)], serverID: 7)
         let text = String(decoding: metrics.prometheusText(), as: UTF8.self)
         #expect(text.contains("sluice_checkpoint_file_number 42.0"))
         #expect(text.contains("sluice_checkpoint_offset_bytes 1234.0"))
@@ -96,6 +96,34 @@ import Testing
         #expect(status.position == .init(file: "mariadb-bin.000042", offset: 1234, gtidSet: "0-1-9", timestamp: 1_700_000_000))
         #expect(status.lag.bytes == 1266)
         #expect(status.source.sourceServerID == 7)
+    }
+
+    @Test func afterAFailoverTheStatusNamesTheServerReadAndTheLagCountsInItsBinlog() throws {
+        let metrics = PipelineMetrics()
+        let first = try SourceURL(parsing: "mysql://sluice:secret@127.0.0.1:3310")
+        let second = try SourceURL(parsing: "mysql://sluice:secret@127.0.0.1:3311")
+        metrics.saved(.init(file: "mariadb-bin.000001", offset: 1000, gtidSet: "0-11-9", timestamp: 0))
+        metrics.readingFrom(first)
+        metrics.probed(first, binaryLogs: [("mariadb-bin.000001", 1500)], serverID: 11)
+        #expect(metrics.status(source: try Self.source(), readyThreshold: 30).source.inUse == first.description)
+        #expect(metrics.status(source: try Self.source(), readyThreshold: 30).lag.bytes == 500)
+
+        metrics.readingFrom(second)
+        var status = metrics.status(source: try Self.source(), readyThreshold: 30)
+        #expect(status.source.inUse == "mysql://sluice:***@127.0.0.1:3311?tls=preferred")
+        // The first server's binlog says nothing of a position in the second's.
+        #expect(status.lag.bytes == nil)
+        #expect(status.source.sourceServerID == nil)
+        // A probe of the first server that was under way when reading moved on is dropped.
+        metrics.probed(first, binaryLogs: [("mariadb-bin.000001", 1500)], serverID: 11)
+        metrics.probeFailed(first, "connection refused")
+        status = metrics.status(source: try Self.source(), readyThreshold: 30)
+        #expect(status.source.sourceServerID == nil)
+        #expect(!status.notReady.contains { $0.contains("connection refused") })
+        metrics.probed(second, binaryLogs: [("mariadb-bin.000001", 1200)], serverID: 12)
+        status = metrics.status(source: try Self.source(), readyThreshold: 30)
+        #expect(status.source.sourceServerID == 12)
+        #expect(status.lag.bytes == 200)
     }
 
     static func source() throws -> SourceSettings {

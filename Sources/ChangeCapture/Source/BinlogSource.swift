@@ -212,10 +212,13 @@ final class ChangeReader {
         if let committed = assembler?.committed ?? start {
             guard committed.gtidSet != nil else {
                 throw SourceError(
-                    "the source \(failed.host):\(failed.port) failed (\(error)) and Sluice will not switch to \(next.host):\(next.port): "
-                        + "the position \(committed) has no GTID set, and a binlog file and offset mean nothing on another server. "
-                        + "Enable GTIDs on the servers (MySQL: gtid_mode=ON; MariaDB has them always) so Sluice can fail over, "
-                        + "or bring \(failed.host):\(failed.port) back."
+                    "the source \(failed.host):\(failed.port) failed (\(error)) and Sluice cannot switch servers without GTIDs, so it "
+                        + "stopped instead of reading \(next.host):\(next.port): the position \(committed) has no GTID set (it was "
+                        + "saved without one, or reading started from a binlog file and offset whose GTID state was not known), "
+                        + "and a binlog file and offset mean nothing on another server. Bring \(failed.host):\(failed.port) back "
+                        + "and run Sluice again to continue from this position. To be able to fail over, save a position with its "
+                        + "GTID set: on MariaDB `sluice position set FILE:POS` looks it up; on MySQL turn gtid_mode=ON and use "
+                        + "`sluice position set gtid:SET` or `latest`."
                 )
             }
             resumeByGTID = true
@@ -279,7 +282,11 @@ final class ChangeReader {
     }
 
     private func open() async throws -> MySQLConnection {
-        try await MySQLConnection.connect(url.connectionConfiguration, logger: logger)
+        var connection = url.connectionConfiguration
+        // A server that hangs without closing its socket must count as failed, or reading (and a
+        // switch to the next server) would wait on it forever.
+        connection.responseTimeout = configuration.responseTimeout
+        return try await MySQLConnection.connect(connection, logger: logger)
     }
 
     private func metadataConnection() async throws -> MySQLConnection {
@@ -325,7 +332,7 @@ final class ChangeReader {
     static func isTransient(_ error: any Error) -> Bool {
         guard let error = error as? MySQLError else { return false }
         switch error {
-        case .connectionFailed, .connectTimeout, .connectionClosed, .connectionAlreadyClosed, .binlogStalled:
+        case .connectionFailed, .connectTimeout, .connectionClosed, .connectionAlreadyClosed, .binlogStalled, .responseTimeout:
             return true
         case let .server(serverError):
             // Server shutting down, too many connections, connection killed, server gone away.

@@ -17,6 +17,9 @@ public struct BinlogSourceConfiguration: Sendable {
     public var failover: [SourceURL] = []
     /// Failed reconnects to one server before the next server is tried.
     public var attemptsPerServer = 3
+    /// How long a query or the replica registration may go unanswered before the connection counts
+    /// as lost (and is retried, or the next server tried). Once streaming, heartbeats take over.
+    public var responseTimeout: Duration = .seconds(30)
     /// Told the server each time reading (re)starts on one, e.g. after a failover: for status pages.
     public var readingFrom: (@Sendable (SourceURL) -> Void)?
 

@@ -19,9 +19,15 @@ public struct ChangeAssembler: Sendable {
     public private(set) var file: String
     /// The position after the last whole transaction: where a reconnect resumes.
     public private(set) var committed: ReplicationPosition
-    /// MariaDB GTID state after the last whole transaction.
+    /// MariaDB GTID state after the last whole transaction; nil when the start gave none.
+    ///
+    /// Only a start can give it: the GTIDs read since a start without one would make a partial state
+    /// (a MySQL set without the transactions before the start, MariaDB positions without the domains
+    /// not seen yet), from which another server would send old transactions again or refuse; and the
+    /// versions would drop from file offsets to GTID sums after the first transaction, so later
+    /// changes of its documents would be refused as stale. Such a reading keeps to file positions.
     private var mariaGTIDs: MariaGTIDPosition?
-    /// MySQL GTID set after the last whole transaction.
+    /// MySQL GTID set after the last whole transaction; nil when the start gave none (see `mariaGTIDs`).
     private var mysqlGTIDs: GTIDSet?
 
     private var pending: [RowChange] = []
@@ -68,7 +74,8 @@ public struct ChangeAssembler: Sendable {
     }
 
     /// - Parameters:
-    ///   - start: the position reading starts from; its GTID set, when given, seeds the GTID state.
+    ///   - start: the position reading starts from; its GTID set, when given, seeds the GTID state
+    ///     that commit positions carry and versions are made from. Without one, they have none.
     public init(start: ReplicationPosition, isMariaDB: Bool, maxBufferedChanges: Int = 10_000, maxBufferedBytes: Int = 2 << 20) {
         self.file = start.file
         self.fileSequence = DocumentVersion.fileSequence(start.file)
@@ -167,14 +174,8 @@ public struct ChangeAssembler: Sendable {
     }
 
     private mutating func commit(header: BinlogEventHeader) -> ChangeChunk {
-        if let gtid = pendingMariaGTID {
-            mariaGTIDs = mariaGTIDs ?? MariaGTIDPosition()
-            mariaGTIDs?.update(with: gtid)
-        }
-        if let gtid = pendingMySQLGTID {
-            mysqlGTIDs = mysqlGTIDs ?? GTIDSet()
-            mysqlGTIDs?.add(gtid)
-        }
+        if let gtid = pendingMariaGTID { mariaGTIDs?.update(with: gtid) }
+        if let gtid = pendingMySQLGTID { mysqlGTIDs?.add(gtid) }
         committed = ReplicationPosition(
             file: file,
             offset: header.nextPosition > 0 ? UInt64(header.nextPosition) : committed.offset,

@@ -1,7 +1,8 @@
 import NIOConcurrencyHelpers
 
-/// What `/status` and `sluice status` show about high availability: this instance's role, who leads, and
-/// which source server is read. Updated by the pipeline, read by the admin API from any thread.
+/// What `/status` and `sluice status` show about high availability: this instance's role and who leads
+/// (the source server in use is the pipeline's metrics' to tell). Updated by the pipeline, read by the
+/// admin API from any thread.
 public final class HighAvailabilityStatus: Sendable {
     public enum Role: String, Sendable, Equatable {
         /// No election: the position store is memory or a file, so this is the only instance.
@@ -16,8 +17,6 @@ public final class HighAvailabilityStatus: Sendable {
         public var role: Role
         /// The current leader as last seen, when there is an election.
         public var leader: LeaderIdentity?
-        /// The source server in use, as `host:port`, once reading started.
-        public var source: String?
     }
 
     private let state: NIOLockedValueBox<Snapshot>

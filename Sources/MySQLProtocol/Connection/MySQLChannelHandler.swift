@@ -143,6 +143,12 @@ final class MySQLChannelHandler: ChannelDuplexHandler {
         context.close(promise: nil)
     }
 
+    /// A command went unanswered for too long (see `MySQLConnection.limitWait`): fail it and close.
+    func responseTimedOut(_ error: MySQLError) {
+        guard let context = self.context else { return }
+        self.run(self.stateMachine.errorCaught(error), context: context)
+    }
+
     // MARK: Actions
 
     private func run(_ action: ConnectionStateMachine.Action, context: ChannelHandlerContext) {

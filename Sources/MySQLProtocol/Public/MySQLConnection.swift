@@ -21,10 +21,15 @@ public final class MySQLConnection: Sendable {
     private let channel: Channel
     private let handler: NIOLoopBound<MySQLChannelHandler>
     private let logger: Logger
+    private let configuration: MySQLConnectionConfiguration
 
-    private init(channel: Channel, handler: NIOLoopBound<MySQLChannelHandler>, info: ConnectionInfo, logger: Logger) {
+    private init(
+        channel: Channel, handler: NIOLoopBound<MySQLChannelHandler>, info: ConnectionInfo, configuration: MySQLConnectionConfiguration,
+        logger: Logger
+    ) {
         self.channel = channel
         self.handler = handler
+        self.configuration = configuration
         self.serverVersion = info.serverVersion
         self.isMariaDB = info.isMariaDB
         self.connectionID = info.connectionID
@@ -71,13 +76,14 @@ public final class MySQLConnection: Sendable {
         let handler = try await channel.eventLoop.submit {
             NIOLoopBound(try channel.pipeline.syncOperations.handler(type: MySQLChannelHandler.self), eventLoop: channel.eventLoop)
         }.get()
-        return MySQLConnection(channel: channel, handler: handler, info: info, logger: logger)
+        return MySQLConnection(channel: channel, handler: handler, info: info, configuration: configuration, logger: logger)
     }
 
     /// Runs one SQL statement with the text protocol and collects its result.
     public func query(_ sql: String) async throws -> MySQLQueryResult {
         let promise = self.channel.eventLoop.makePromise(of: MySQLQueryResult.self)
         self.submit(.query(sql: sql, promise: promise))
+        self.limitWait(for: promise.futureResult, during: "a query")
         return try await promise.futureResult.get()
     }
 
@@ -108,6 +114,7 @@ public final class MySQLConnection: Sendable {
             stream: producer.source,
             stallTimeout: request.stallTimeout
         )))
+        self.limitWait(for: registered.futureResult, during: "the replica registration (COM_REGISTER_SLAVE)")
         do {
             try await registered.futureResult.get()
         } catch {
@@ -142,6 +149,19 @@ public final class MySQLConnection: Sendable {
         default:
             return "\(error)"
         }
+    }
+
+    /// With a response timeout, closes the connection with `MySQLError.responseTimeout` if `future`
+    /// is still waiting for the server when it runs out: the protocol cannot skip an answer that never
+    /// came, so the connection is done, and every task on it fails with that error.
+    private func limitWait<Value: Sendable>(for future: EventLoopFuture<Value>, during: String) {
+        guard let timeout = self.configuration.responseTimeout else { return }
+        let error = MySQLError.responseTimeout(host: self.configuration.host, port: self.configuration.port, during: during, timeout: timeout)
+        let timer = self.channel.eventLoop.scheduleTask(in: TimeAmount(timeout)) { [handler] in
+            handler.value.responseTimedOut(error)
+        }
+        // Both on the event loop: an answer in time cancels the timer before it can run.
+        future.whenComplete { _ in timer.cancel() }
     }
 
     private func submit(_ task: MySQLTask) {

@@ -27,6 +27,11 @@ public struct MySQLConnectionConfiguration: Sendable {
     public var serverRSAPublicKeyPEM: String?
     /// The limit for the TCP connect, and again for the handshake that follows it.
     public var connectTimeout: Duration
+    /// How long a query or a replica registration may wait for the server's answer before the
+    /// connection is given up as hung (`MySQLError.responseTimeout`); nil waits as long as it takes.
+    /// A server that stops answering without closing its socket (frozen, or cut off by the network)
+    /// would otherwise hold the caller forever: nothing else ends a wait on a silent socket.
+    public var responseTimeout: Duration?
     /// The largest packet accepted from the server; at least the server's max_allowed_packet,
     /// since one binlog event is one packet.
     public var maximumPacketSize: Int
@@ -34,7 +39,7 @@ public struct MySQLConnectionConfiguration: Sendable {
     public init(
         host: String, port: Int = 3306, username: String, password: String = "", database: String? = nil,
         tls: TLSMode = .preferred, serverRSAPublicKeyPEM: String? = nil, connectTimeout: Duration = .seconds(10),
-        maximumPacketSize: Int = 1 << 30
+        responseTimeout: Duration? = nil, maximumPacketSize: Int = 1 << 30
     ) {
         self.host = host
         self.port = port
@@ -44,6 +49,7 @@ public struct MySQLConnectionConfiguration: Sendable {
         self.tls = tls
         self.serverRSAPublicKeyPEM = serverRSAPublicKeyPEM
         self.connectTimeout = connectTimeout
+        self.responseTimeout = responseTimeout
         self.maximumPacketSize = maximumPacketSize
     }
 

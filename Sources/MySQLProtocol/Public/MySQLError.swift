@@ -25,6 +25,9 @@ public enum MySQLError: Error, Sendable, Hashable, CustomStringConvertible {
     case packetTooLarge(size: Int, limit: Int)
     /// A binlog stream received nothing, not even a heartbeat, for this long.
     case binlogStalled(silentFor: Duration)
+    /// The server did not answer `during` (a query, the replica registration) within the configured
+    /// response timeout; the connection was closed.
+    case responseTimeout(host: String, port: Int, during: String, timeout: Duration)
     /// The request cannot be sent as given; the text says why.
     case invalidRequest(String)
 
@@ -55,6 +58,8 @@ public enum MySQLError: Error, Sendable, Hashable, CustomStringConvertible {
             return "A packet of \(size) bytes exceeds the limit of \(limit) bytes. Raise the client's maximum packet size to at least the server's max_allowed_packet."
         case .binlogStalled(let silentFor):
             return "The binlog stream received nothing, not even a heartbeat, for \(silentFor). The server or network may be hung; reconnect and resume from the last position."
+        case .responseTimeout(let host, let port, let during, let timeout):
+            return "\(host):\(port) did not answer \(during) within \(timeout), so the connection was closed. The server may be hung or cut off by the network; reconnect to continue."
         case .invalidRequest(let reason):
             return "Invalid request: \(reason)."
         }

@@ -19,10 +19,11 @@ public struct SourceSettings: Sendable {
     public var start: StartMode
 
     /// The binlog reader's configuration, starting at `position`: the configured start, or where a
-    /// snapshot was taken.
-    public func binlogSource(startingAt position: StartPosition) -> BinlogSourceConfiguration {
+    /// snapshot was taken. `readingFrom` is told the server each time reading (re)starts on one.
+    public func binlogSource(startingAt position: StartPosition, readingFrom: (@Sendable (SourceURL) -> Void)? = nil) -> BinlogSourceConfiguration {
         var configuration = BinlogSourceConfiguration(url: url, serverID: serverID, start: position, filter: filter)
         configuration.failover = failover
+        configuration.readingFrom = readingFrom
         return configuration
     }
 

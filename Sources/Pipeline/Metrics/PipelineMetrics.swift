@@ -279,19 +279,40 @@ public final class PipelineMetrics: Sendable {
         [("topic", partition.topic), ("partition", String(partition.partition))]
     }
 
-    // MARK: Source probe and problems
+    // MARK: Source in use, probe and problems
 
-    /// What the source said about its binlog files and itself.
-    public func probed(binaryLogs: [(name: String, size: UInt64)], serverID: UInt32?) {
+    /// Reading (re)started on `url`: the server in use, another of `source.urls` after a failover.
+    /// What the probe said about the previous one (binlog files, server id) no longer applies.
+    func readingFrom(_ url: SourceURL) {
         state.withLock { state in
+            guard state.sourceInUse != url else { return }
+            if state.sourceInUse != nil {
+                (state.binaryLogs, state.sourceServerID, state.sourceError) = (nil, nil, nil)
+            }
+            state.sourceInUse = url
+        }
+    }
+
+    /// The server being read, once reading started; the probe asks it for the lag in bytes.
+    public var sourceInUse: SourceURL? {
+        state.withLock { $0.sourceInUse }
+    }
+
+    /// What `source` said about its binlog files and itself; ignored once another server is read.
+    public func probed(_ source: SourceURL, binaryLogs: [(name: String, size: UInt64)], serverID: UInt32?) {
+        state.withLock { state in
+            guard state.sourceInUse == nil || state.sourceInUse == source else { return }
             state.binaryLogs = binaryLogs
             state.sourceServerID = serverID ?? state.sourceServerID
             state.sourceError = nil
         }
     }
 
-    public func probeFailed(_ reason: String) {
-        state.withLock { $0.sourceError = reason }
+    public func probeFailed(_ source: SourceURL, _ reason: String) {
+        state.withLock { state in
+            guard state.sourceInUse == nil || state.sourceInUse == source else { return }
+            state.sourceError = reason
+        }
     }
 
     /// A warning or error the pipeline logged: the latest is `/status`'s `last_error`.
@@ -327,7 +348,9 @@ public final class PipelineMetrics: Sendable {
         return state.withLock { state in
             let (seconds, bytes) = state.lag(now: Date().timeIntervalSince1970)
             return PipelineStatus(
-                source: .init(url: source.url.description, serverID: source.serverID, sourceServerID: state.sourceServerID),
+                source: .init(
+                    url: source.url.description, inUse: state.sourceInUse?.description, serverID: source.serverID, sourceServerID: state.sourceServerID
+                ),
                 kafka: state.kafka,
                 position: state.saved.map { .init(file: $0.file, offset: $0.offset, gtidSet: $0.gtidSet, timestamp: $0.timestamp) },
                 lag: .init(seconds: seconds, bytes: bytes),
@@ -350,6 +373,7 @@ public final class PipelineMetrics: Sendable {
         var binaryLogs: [(name: String, size: UInt64)]?
         var sourceServerID: UInt32?
         var sourceError: String?
+        var sourceInUse: SourceURL?
         var sinkError: String?
         var started = false
         var snapshot: (done: Int, total: Int)?

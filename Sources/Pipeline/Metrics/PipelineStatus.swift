@@ -5,8 +5,11 @@ import Foundation
 /// wrote per table and the last thing that went wrong. Encoded with snake_case keys.
 public struct PipelineStatus: Codable, Sendable, Equatable {
     public struct Source: Codable, Sendable, Equatable {
-        /// The source URL without its password.
+        /// The source URL without its password (`source.url`, or the first of `source.urls`).
         public var url: String
+        /// The server being read, as its URL without the password, once reading started: another of
+        /// `source.urls` after a failover.
+        public var inUse: String?
         /// The replica server id Sluice reads as.
         public var serverID: UInt32
         /// The source's own `@@server_id`, once the lag probe has asked.
@@ -15,6 +18,7 @@ public struct PipelineStatus: Codable, Sendable, Equatable {
         // Spelled as the snake_case strategies turn `server_id` back and forth.
         enum CodingKeys: String, CodingKey {
             case url
+            case inUse
             case serverID = "serverId"
             case sourceServerID = "sourceServerId"
         }
@@ -88,14 +92,11 @@ public struct PipelineStatus: Codable, Sendable, Equatable {
         public var role: String
         /// The leader as last seen, when there is an election.
         public var leader: String?
-        /// The source server being read, as `host:port`, once reading started.
-        public var sourceInUse: String?
 
         public init(_ status: HighAvailabilityStatus) {
             let snapshot = status.snapshot
             role = snapshot.role.rawValue
             leader = snapshot.leader?.description
-            sourceInUse = snapshot.source
         }
     }
 

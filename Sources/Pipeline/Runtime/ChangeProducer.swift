@@ -74,13 +74,13 @@ extension ChangeProducer where Mark == Checkpoint {
     /// Streams the binlog from `resume` (a saved position) or else from the configured start,
     /// until the source fails or the task is cancelled. Between transactions it copies the tables of
     /// `resnapshot` (what the saved position still had to copy, then what `requests` asks for).
+    /// The metrics learn which server is read, each time reading (re)starts on one.
     mutating func stream(
-        from start: StartPosition, resume: ReplicationPosition?, resnapshot progress: ResnapshotProgress?, requests: ResnapshotRequests,
-        readingFrom: (@Sendable (SourceURL) -> Void)?
+        from start: StartPosition, resume: ReplicationPosition?, resnapshot progress: ResnapshotProgress?, requests: ResnapshotRequests
     ) async throws {
-        var sourceConfiguration = configuration.source.binlogSource(startingAt: start)
-        sourceConfiguration.readingFrom = readingFrom
-        let source = BinlogSource(configuration: sourceConfiguration, logger: logger)
+        let source = BinlogSource(
+            configuration: configuration.source.binlogSource(startingAt: start, readingFrom: { [metrics] in metrics.readingFrom($0) }), logger: logger
+        )
         var resnapshot = OnlineResnapshot(progress: progress)
         var reader = ResnapshotReader(configuration: configuration, logger: logger)
         defer { reader.close() }

@@ -55,10 +55,7 @@ public struct LeadingPipeline: Service {
             $0.leader = identity
         }
         logger.info("leading the pipeline", metadata: ["identity": "\(identity)", "positions": "\(store)"])
-        let pipeline = SyncPipeline(
-            configuration: configuration, logger: logger, store: store, metrics: metrics, resnapshots: resnapshots,
-            readingFrom: { url in status.update { $0.source = "\(url.host):\(url.port)" } }
-        )
+        let pipeline = SyncPipeline(configuration: configuration, logger: logger, store: store, metrics: metrics, resnapshots: resnapshots)
         let deposed: CoordinationError?
         do {
             deposed = try await withThrowingTaskGroup(of: CoordinationError?.self) { group in

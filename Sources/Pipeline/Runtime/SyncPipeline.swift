@@ -26,8 +26,6 @@ public struct SyncPipeline: Service {
     public let resnapshots: ResnapshotRequests
     /// The store to use instead of the configured one: the leader's fenced store under `LeadingPipeline`.
     let store: (any PositionStore)?
-    /// Told the source server each time reading (re)starts on one, for `/status`.
-    let readingFrom: (@Sendable (SourceURL) -> Void)?
 
     /// - Parameters:
     ///   - acknowledged: called with the changes of each batch once the sink settled it (for
@@ -41,8 +39,7 @@ public struct SyncPipeline: Service {
 
     init(
         configuration: SluiceConfiguration, logger: Logger, store: (any PositionStore)?, metrics: PipelineMetrics = PipelineMetrics(),
-        resnapshots: ResnapshotRequests? = nil, readingFrom: (@Sendable (SourceURL) -> Void)? = nil,
-        acknowledged: (@Sendable ([RowChange]) -> Void)? = nil
+        resnapshots: ResnapshotRequests? = nil, acknowledged: (@Sendable ([RowChange]) -> Void)? = nil
     ) {
         self.configuration = configuration
         self.logger = logger
@@ -50,7 +47,6 @@ public struct SyncPipeline: Service {
         self.acknowledged = acknowledged
         self.resnapshots = resnapshots ?? ResnapshotRequests(filter: configuration.source.filter)
         self.store = store
-        self.readingFrom = readingFrom
     }
 
     public func run() async throws {
@@ -98,7 +94,7 @@ public struct SyncPipeline: Service {
             if saved?.snapshot != nil || (saved == nil && configuration.source.start == .snapshot) {
                 resume = try await snapshot(saved: saved, store: store, producer: &producer)
             }
-            try await producer.stream(from: start, resume: resume, resnapshot: saved?.resnapshot, requests: resnapshots, readingFrom: readingFrom)
+            try await producer.stream(from: start, resume: resume, resnapshot: saved?.resnapshot, requests: resnapshots)
         }
         try await withTaskCancellationOrGracefulShutdownHandler {
             try await queue.drain(

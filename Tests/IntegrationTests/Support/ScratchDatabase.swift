@@ -4,14 +4,14 @@ import Foundation
 import MySQLProtocol
 import NIOCore
 
-/// A database of its own for one test, on the primary, so tests can run side by side: each reads
-/// only its own database's changes from the shared binlog.
+/// A database of its own for one test, on the primary (or another server), so tests can run side by
+/// side: each reads only its own database's changes from the shared binlog.
 struct ScratchDatabase {
     let name: String
     let connection: MySQLConnection
 
-    static func create(_ label: String) async throws -> ScratchDatabase {
-        let connection = try await TestEnvironment.connect(TestEnvironment.primaryURL)
+    static func create(_ label: String, on server: String = TestEnvironment.primaryURL) async throws -> ScratchDatabase {
+        let connection = try await TestEnvironment.connect(server)
         let name = "sluice_test_\(label)_\(UInt32.random(in: 0...UInt32.max))"
         _ = try await connection.query("CREATE DATABASE `\(name)`")
         return ScratchDatabase(name: name, connection: connection)
@@ -57,6 +57,19 @@ struct ScratchDatabase {
             }
         }
         return collected
+    }
+
+    /// `count` single-row changes to `table` (`id INT PRIMARY KEY, v VARCHAR(40), n INT`), numbered
+    /// from `first`: inserts, then updates, then deletes of some of rows `1...rows`, and around again.
+    func writeWorkload(_ table: String, count: Int, rows: Int = 100, from first: Int = 0) async throws {
+        for statement in first..<(first + count) {
+            let id = statement % rows + 1
+            switch statement / rows % 3 {
+            case 0: try await execute("INSERT INTO \(table) VALUES (\(id), 'i\(statement)', \(statement)) ON DUPLICATE KEY UPDATE v = 'u\(statement)', n = \(statement)")
+            case 1: try await execute("UPDATE \(table) SET v = 'u\(statement)', n = \(statement) WHERE id = \(id)")
+            default: if id % 3 == 0 { try await execute("DELETE FROM \(table) WHERE id = \(id)") }
+            }
+        }
     }
 
     /// Writes the marker that ends `changes(from:)`.

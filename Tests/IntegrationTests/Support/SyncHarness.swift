@@ -68,6 +68,12 @@ struct SyncHarness {
             """
     }
 
+    /// The same harness with its database reached through `connection`, another server of the
+    /// topology (the promoted replica after a failover): the table is read, and caught up with, there.
+    func reading(through connection: MySQLConnection) -> SyncHarness {
+        SyncHarness(db: ScratchDatabase(name: db.name, connection: connection), directory: directory, start: start, client: client)
+    }
+
     /// The position saved in the positions file, or nil when there is none.
     func savedPosition() async throws -> SavedPosition? {
         try await FilePositionStore(path: positionsPath).load()

@@ -10,6 +10,10 @@ enum TestEnvironment {
 
     static var primaryURL: String { environment["SLUICE_MYSQL_URL"] ?? "mysql://sluice:sluice@127.0.0.1:3307" }
     static var replicaURL: String { environment["SLUICE_REPLICA_URL"] ?? "mysql://sluice:sluice@127.0.0.1:3308" }
+    /// The failover pair, a primary and its replica that only the source failover tests use: they stop
+    /// the primary and promote the replica (through `scripts/services`), then make them a pair again.
+    static var failoverPrimaryURL: String { environment["SLUICE_FAILOVER_PRIMARY_URL"] ?? "mysql://sluice:sluice@127.0.0.1:3310" }
+    static var failoverReplicaURL: String { environment["SLUICE_FAILOVER_REPLICA_URL"] ?? "mysql://sluice:sluice@127.0.0.1:3311" }
     static var ed25519URL: String { environment["SLUICE_MYSQL_ED25519_URL"] ?? "mysql://sluice_ed:sluice@127.0.0.1:3307" }
     static var caFile: String? { environment["SLUICE_TLS_CA"] }
 
@@ -40,6 +44,7 @@ struct ServiceMissing: Error, CustomStringConvertible {
     var error: any Error
     var description: String {
         "cannot reach the test server \(url): \(error). Start the local services with `scripts/services up` "
-            + "(or run the suite with `scripts/test`), or point SLUICE_MYSQL_URL/SLUICE_REPLICA_URL at a server."
+            + "(or run the suite with `scripts/test`), or point SLUICE_MYSQL_URL/SLUICE_REPLICA_URL (or the other SLUICE_*_URL "
+            + "that `scripts/services env` prints) at a server."
     }
 }
