@@ -108,41 +108,48 @@ public final class KafkaConsumer: Sendable {
 
     /// Commits `offsets` (for each partition, the offset of the next message to read) and waits
     /// for the broker to store them.
-    public func commit(_ offsets: [KafkaTopicPartition: Int64]) throws(KafkaError) {
+    public func commit(_ offsets: [KafkaTopicPartition: Int64]) async throws(KafkaError) {
         guard !offsets.isEmpty else { return }
-        let list = Self.list(offsets)
-        defer { rd_kafka_topic_partition_list_destroy(list) }
-        let error = rd_kafka_commit(handle.pointer, list, 0)
-        guard error == RD_KAFKA_RESP_ERR_NO_ERROR || error == RD_KAFKA_RESP_ERR__NO_OFFSET else {
-            throw KafkaError("cannot commit offsets \(offsets)", error: error)
+        try await BlockingCall.run { [handle] () -> Result<Void, KafkaError> in
+            let list = Self.list(offsets)
+            defer { rd_kafka_topic_partition_list_destroy(list) }
+            let error = rd_kafka_commit(handle.pointer, list, 0)
+            guard error == RD_KAFKA_RESP_ERR_NO_ERROR || error == RD_KAFKA_RESP_ERR__NO_OFFSET else {
+                return .failure(KafkaError("cannot commit offsets \(offsets)", error: error))
+            }
+            return .success(())
         }
     }
 
     /// The group's committed offsets of `partitions` (nil where none is committed).
-    public func committed(_ partitions: [KafkaTopicPartition], timeout: Duration = .seconds(10)) throws(KafkaError) -> [KafkaTopicPartition: Int64?] {
-        let list = Self.list(Dictionary(uniqueKeysWithValues: partitions.map { ($0, Int64(RD_KAFKA_OFFSET_INVALID)) }))
-        defer { rd_kafka_topic_partition_list_destroy(list) }
-        let error = rd_kafka_committed(handle.pointer, list, Int32(clamping: timeout.components.seconds * 1000))
-        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError("cannot read committed offsets", error: error) }
-        var result: [KafkaTopicPartition: Int64?] = [:]
-        for index in 0..<Int(list.pointee.cnt) {
-            let element = list.pointee.elems[index]
-            let offset = element.offset
-            result[KafkaTopicPartition(topic: String(cString: element.topic), partition: element.partition)] = offset >= 0 ? offset : nil
+    public func committed(_ partitions: [KafkaTopicPartition], timeout: Duration = .seconds(10)) async throws(KafkaError) -> [KafkaTopicPartition: Int64?] {
+        try await BlockingCall.run { [handle] in
+            let list = Self.list(Dictionary(uniqueKeysWithValues: partitions.map { ($0, Int64(RD_KAFKA_OFFSET_INVALID)) }))
+            defer { rd_kafka_topic_partition_list_destroy(list) }
+            let error = rd_kafka_committed(handle.pointer, list, Int32(clamping: timeout.components.seconds * 1000))
+            guard error == RD_KAFKA_RESP_ERR_NO_ERROR else { return .failure(KafkaError("cannot read committed offsets", error: error)) }
+            var result: [KafkaTopicPartition: Int64?] = [:]
+            for index in 0..<Int(list.pointee.cnt) {
+                let element = list.pointee.elems[index]
+                let offset = element.offset
+                result[KafkaTopicPartition(topic: String(cString: element.topic), partition: element.partition)] = offset >= 0 ? offset : nil
+            }
+            return .success(result)
         }
-        return result
     }
 
     /// The partition's first offset still kept (retention moves it on) and its end: the offset the
     /// next produced message will get. Asks the partition's leader.
-    public func watermarks(_ partition: KafkaTopicPartition, timeout: Duration = .seconds(10)) throws(KafkaError) -> (low: Int64, high: Int64) {
-        var low: Int64 = 0
-        var high: Int64 = 0
-        let error = rd_kafka_query_watermark_offsets(
-            handle.pointer, partition.topic, partition.partition, &low, &high, Int32(clamping: timeout.components.seconds * 1000)
-        )
-        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError("cannot read the offsets of \(partition)", error: error) }
-        return (low, high)
+    public func watermarks(_ partition: KafkaTopicPartition, timeout: Duration = .seconds(10)) async throws(KafkaError) -> (low: Int64, high: Int64) {
+        try await BlockingCall.run { [handle] in
+            var low: Int64 = 0
+            var high: Int64 = 0
+            let error = rd_kafka_query_watermark_offsets(
+                handle.pointer, partition.topic, partition.partition, &low, &high, Int32(clamping: timeout.components.seconds * 1000)
+            )
+            guard error == RD_KAFKA_RESP_ERR_NO_ERROR else { return .failure(KafkaError("cannot read the offsets of \(partition)", error: error)) }
+            return .success((low, high))
+        }
     }
 
     /// The partition's first kept offset and its end, and where this member reads it (the offset

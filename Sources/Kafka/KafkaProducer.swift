@@ -78,8 +78,8 @@ public final class KafkaProducer: Sendable {
     }
 
     /// The cluster's brokers and topics, as a broker it reaches describes them.
-    public func metadata(timeout: Duration) throws(KafkaError) -> KafkaMetadata {
-        try handle.metadata(timeout: timeout)
+    public func metadata(timeout: Duration) async throws(KafkaError) -> KafkaMetadata {
+        try await BlockingCall.run { [handle] in Result { () throws(KafkaError) in try handle.metadata(timeout: timeout) } }
     }
 
     /// Messages queued or in flight, not yet reported.

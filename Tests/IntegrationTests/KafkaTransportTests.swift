@@ -248,8 +248,7 @@ import Testing
         try await Self.mixedWorkload(scenario.db, rounds: 1...2)
         try await scenario.sync.waitUntilCaughtUp()
         // Killed mid-stream: whatever it had in flight is cut off uncommitted.
-        first.task.cancel()
-        _ = await first.task.result
+        try await first.kill()
         let second = scenario.apply()
         let third = scenario.apply()
         try await Self.mixedWorkload(scenario.db, rounds: 3...4)

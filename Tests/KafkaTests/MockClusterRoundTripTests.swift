@@ -50,11 +50,11 @@ import Testing
             #expect(indexes == indexes.sorted(), "\(key) out of order")
             #expect(indexes.count == 10)
         }
-        try consumer.commit(offsets)
-        let committed = try consumer.committed(Array(offsets.keys))
+        try await consumer.commit(offsets)
+        let committed = try await consumer.committed(Array(offsets.keys))
         for (partition, offset) in offsets {
             #expect(committed[partition] == offset)
-            #expect(try consumer.watermarks(partition).high == offset)
+            #expect(try await consumer.watermarks(partition).high == offset)
         }
         await consumer.close()
     }

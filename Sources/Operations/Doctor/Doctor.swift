@@ -38,20 +38,20 @@ public struct Doctor: Sendable {
         let server = await elasticsearch(into: &checks)
         await source(saved: saved, server: server?.info, client: server?.client, into: &checks)
         try? await server?.client.shutdown()
-        if let kafka = configuration.kafka { checks += Self.kafka(kafka, logger: logger) }
+        if let kafka = configuration.kafka { checks += await Self.kafka(kafka, logger: logger) }
         return DoctorReport(checks: checks)
     }
 
     // MARK: - Kafka
 
     /// The brokers answer, and topics for `apply` to read exist.
-    static func kafka(_ kafka: KafkaSettings, logger: Logger) -> [DoctorCheck] {
+    static func kafka(_ kafka: KafkaSettings, logger: Logger) async -> [DoctorCheck] {
         let reachable = "kafka brokers reachable"
         let metadata: KafkaMetadata
         do {
             let client = try KafkaProducer(properties: kafka.properties, logger: logger)
             defer { client.close(timeout: .zero) }
-            metadata = try client.metadata(timeout: .seconds(10))
+            metadata = try await client.metadata(timeout: .seconds(10))
         } catch {
             return [
                 .fail(

@@ -109,7 +109,7 @@ public struct ApplyPipeline: Service {
                 ) {
                     while await !queue.isFinished, !Task.isCancelled {
                         try? await Task.sleep(for: configuration.positions.interval)
-                        committer.commit(await queue.checkpoint, to: consumer)
+                        await committer.commit(await queue.checkpoint, to: consumer)
                         metrics.consumed(committer.progress(consumer))
                     }
                 }
@@ -121,7 +121,7 @@ public struct ApplyPipeline: Service {
             await consumer.close()
             throw error
         }
-        committer.commit(await queue.checkpoint, to: consumer)
+        await committer.commit(await queue.checkpoint, to: consumer)
         await consumer.close()
     }
 
@@ -132,7 +132,7 @@ public struct ApplyPipeline: Service {
         let done = DispatchSemaphore(value: 0)
         Task {
             await queue.settled()
-            committer.commit(await queue.checkpoint, to: consumer)
+            await committer.commit(await queue.checkpoint, to: consumer)
             done.signal()
         }
         done.wait()

@@ -64,15 +64,15 @@ final class OffsetCommitter: @unchecked Sendable {
     }
 
     /// Commits the queue's settled offsets of the owned partitions that moved since the last commit.
-    /// Blocks for the broker's answer; a failed commit is logged and tried again next time.
-    func commit(_ settled: ApplyPipeline.Offsets?, to consumer: KafkaConsumer) {
+    /// Waits for the broker's answer; a failed commit is logged and tried again next time.
+    func commit(_ settled: ApplyPipeline.Offsets?, to consumer: KafkaConsumer) async {
         let due: [KafkaTopicPartition: Int64] = lock.withLock {
             guard !stopped, let settled else { return [:] }
             return settled.next.filter { owned.contains($0.key) && committed[$0.key] != $0.value }
         }
         guard !due.isEmpty else { return }
         do {
-            try consumer.commit(due)
+            try await consumer.commit(due)
             lock.withLock { committed.merge(due) { _, new in new } }
         } catch {
             logger.log(level: error.isRebalanceInProgress ? .debug : .warning, "cannot commit offsets; trying again", metadata: ["error": "\(error)"])

@@ -76,7 +76,7 @@ struct KafkaBench: AsyncParsableCommand {
         // apply reads what is kept, from each partition's first kept offset to its end.
         var retained = 0
         for partition in 0..<Int32(partitions) {
-            let (low, high) = try consumer.watermarks(KafkaTopicPartition(topic: topic, partition: partition))
+            let (low, high) = try await consumer.watermarks(KafkaTopicPartition(topic: topic, partition: partition))
             retained += Int(high - low)
         }
         try consumer.subscribe([topic])

@@ -44,8 +44,9 @@ struct KafkaHarness {
         defer { Task { await consumer.close() } }
         let all = topics.flatMap { topic in (0..<Int32(partitions)).map { KafkaTopicPartition(topic: topic, partition: $0) } }
         try await waitUntil(.seconds(180), what) {
-            let committed = try consumer.committed(all)
-            return try all.allSatisfy { (committed[$0] ?? nil) ?? 0 == (try consumer.watermarks($0).high) }
+            let committed = try await consumer.committed(all)
+            for partition in all where (committed[partition] ?? nil) ?? 0 != (try await consumer.watermarks(partition).high) { return false }
+            return true
         }
     }
 
@@ -108,11 +109,11 @@ struct KafkaScenario {
         let consumer = try KafkaConsumer(properties: reader, logger: TestEnvironment.logger) { _ in }
         defer { Task { await consumer.close() } }
         let partitions = (0..<Int32(4)).map { KafkaTopicPartition(topic: topic, partition: $0) }
-        let committed = try consumer.committed(partitions)
+        let committed = try await consumer.committed(partitions)
         var total: (committed: Int64, end: Int64) = (0, 0)
         for partition in partitions {
             total.committed += (committed[partition] ?? nil) ?? 0
-            total.end += try consumer.watermarks(partition).high
+            total.end += try await consumer.watermarks(partition).high
         }
         return total
     }

@@ -114,10 +114,18 @@ struct SyncHarness {
         let admin: AdminServer?
 
         /// Stops it as SIGTERM does (reading stops, queued writes are flushed, the position saved),
-        /// and waits for it; rethrows what it failed with.
-        func stop() async throws {
-            await group.triggerGracefulShutdown()
-            try await task.value
+        /// and waits for it, for at most `bound`; rethrows what it failed with.
+        func stop(within bound: Duration = .seconds(120)) async throws {
+            try await bounded(bound, "the pipeline to stop gracefully") { [group, task] in
+                await group.triggerGracefulShutdown()
+                try await task.value
+            }
+        }
+
+        /// Cancels it, as a crash would cut it off, and waits for it to end, for at most `bound`.
+        func kill(within bound: Duration = .seconds(60)) async throws {
+            task.cancel()
+            _ = try await bounded(bound, "the cancelled pipeline to end") { [task] in await task.result }
         }
     }
 
