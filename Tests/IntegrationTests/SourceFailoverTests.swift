@@ -56,6 +56,16 @@ import Testing
             }
             #expect(try await api.status().source.inUse?.contains(":sluice@") == false)
             try await bounded(.seconds(60), "the pipeline to return after a graceful shutdown") { try await running.stop() }
+
+            // Restarted while the primary is still down: it goes on from the saved GTID position on the replica.
+            let restarted = harness.run(try harness.configuration(sourceURLs: [TestEnvironment.failoverPrimaryURL, TestEnvironment.failoverReplicaURL]))
+            try await promoted.db.writeWorkload(table, count: 40, rows: Self.rows, from: 220)
+            let later = try await replica.query("SELECT @@gtid_binlog_pos").rows[0][0] ?? ""
+            try await waitUntil(Self.bound, "the restarted pipeline to save the replica's GTID state \(later)", lastSeen: { "\(String(describing: try? await harness.savedPosition()))" }) {
+                try await harness.savedPosition()?.gtidSet == later
+            }
+            #expect(try await promoted.assertIndexEqualsTable("t", columns: ["v", "n"]) == [])
+            try await restarted.stop(within: .seconds(60))
         }
     }
 

@@ -1,4 +1,6 @@
 import ChangeCapture
+import Logging
+import MySQLProtocol
 
 /// The server to read (`source` and `start` in the configuration file).
 public struct SourceSettings: Sendable {
@@ -25,6 +27,23 @@ public struct SourceSettings: Sendable {
         configuration.failover = failover
         configuration.readingFrom = readingFrom
         return configuration
+    }
+
+    /// A connection to the first server (`url`, then `failover`) that answers, for reading the
+    /// schema, which every server of the topology has alike: a restart while the first server is
+    /// down goes on with another (the binlog reader then picks its server by GTID, or says why not).
+    public func connectToAnyServer(logger: Logger) async throws -> MySQLConnection {
+        var failures: [String] = []
+        for server in [url] + failover {
+            do {
+                return try await MySQLConnection.connect(server.connectionConfiguration, logger: logger)
+            } catch {
+                if failover.isEmpty { throw error }
+                logger.warning("cannot connect to a source server; trying the next", metadata: ["server": "\(server)", "error": "\(error)"])
+                failures.append("\(server): \(error)")
+            }
+        }
+        throw PipelineError("no server of source.urls answers: " + failures.joined(separator: "; "))
     }
 
     static let keys = ["url", "urls", "server_id", "tables", "exclude"]

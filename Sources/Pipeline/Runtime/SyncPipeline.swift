@@ -74,7 +74,7 @@ public struct SyncPipeline: Service {
         let writer = BulkWriter(logger: logger, submit: metrics.instrument(configuration.discard ? DiscardingSink.submit : { try await client.bulk($0) }))
         let deadLetters = DeadLetterFile(path: configuration.elasticsearch.deadLetterPath)
         // Refuse a selected table without a key before anything is written.
-        let connection = try await MySQLConnection.connect(configuration.source.url.connectionConfiguration, logger: logger)
+        let connection = try await configuration.source.connectToAnyServer(logger: logger)
         defer { Task { try? await connection.close() } }
         _ = try await InitialSnapshot(configuration: configuration, logger: logger).selectedTables(on: connection)
         metrics.started()

@@ -43,7 +43,7 @@ public struct CapturePipeline: Service {
             throw PipelineError("cannot read the saved position from \(store): \(error)")
         }
         // Refuse a selected table without a key before anything is produced.
-        let connection = try await MySQLConnection.connect(configuration.source.url.connectionConfiguration, logger: logger)
+        let connection = try await configuration.source.connectToAnyServer(logger: logger)
         do {
             _ = try await InitialSnapshot(configuration: configuration, logger: logger).selectedTables(on: connection)
             try await connection.close()
