@@ -20,18 +20,28 @@ public struct SluiceRun: Sendable {
         case apply
     }
 
-    public init(_ side: KafkaSide, configuration: SluiceConfiguration, logger: Logger) {
+    /// Capture with a ZooKeeper or etcd store is led as `sluice run` is: one instance of several captures.
+    public init(_ side: KafkaSide, configuration: SluiceConfiguration, logger: Logger) throws {
         let metrics = PipelineMetrics()
         let logger = metrics.recordingProblems(logger)
+        let status = HighAvailabilityStatus()
         self.metrics = metrics
         switch side {
-        case .capture: pipeline = CapturePipeline(configuration: configuration, logger: logger, metrics: metrics)
-        case .apply: pipeline = ApplyPipeline(configuration: configuration, logger: logger, metrics: metrics)
+        case .capture:
+            if let store = try configuration.positions.makeStore() as? any CoordinatedPositionStore {
+                pipeline = LeadingPipeline.capture(
+                    configuration: configuration, store: store, identity: .current(), status: status, logger: logger, metrics: metrics
+                )
+            } else {
+                pipeline = CapturePipeline(configuration: configuration, logger: logger, metrics: metrics)
+            }
+        case .apply:
+            pipeline = ApplyPipeline(configuration: configuration, logger: logger, metrics: metrics)
         }
         admin = configuration.admin.isListenGiven
             ? AdminServer(
                 settings: configuration.admin, source: configuration.source, probesSource: side == .capture, metrics: metrics,
-                highAvailability: HighAvailabilityStatus(), resnapshots: nil, logger: logger
+                highAvailability: status, resnapshots: nil, logger: logger
             )
             : nil
     }
@@ -46,9 +56,11 @@ public struct SluiceRun: Sendable {
         let resnapshots: ResnapshotRequests
         if let store = try configuration.positions.makeStore() as? any CoordinatedPositionStore {
             // One leader per pipeline name; this instance may wait as a standby first.
-            let leading = LeadingPipeline(configuration: configuration, store: store, identity: .current(), status: status, logger: logger, metrics: metrics)
-            pipeline = leading
-            resnapshots = leading.resnapshots
+            resnapshots = ResnapshotRequests(filter: configuration.source.filter)
+            pipeline = LeadingPipeline.sync(
+                configuration: configuration, store: store, identity: .current(), status: status, logger: logger, metrics: metrics,
+                resnapshots: resnapshots
+            )
         } else {
             let single = SyncPipeline(configuration: configuration, logger: logger, metrics: metrics, acknowledged: acknowledged)
             pipeline = single

@@ -1,5 +1,6 @@
 import Coordination
 import Foundation
+import Pipeline
 import Positions
 import Testing
 
@@ -20,6 +21,8 @@ import Glibc
         let config: String
         let store: any CoordinatedPositionStore
         let table: String
+        /// The configuration's `positions` and `ha` sections, for other configurations of the same pipeline.
+        let coordination: String
 
         static func make(_ label: String, server: CoordinationServer, takeoverSeconds: Int = 3) async throws -> Setup {
             try await server.check()
@@ -29,9 +32,11 @@ import Glibc
             let harness = try SyncHarness.make(db, start: try await db.binlogEnd())
             let pipeline = uniquePipelineName(label)
             let config = harness.directory.appendingPathComponent("sluice.yml").path
-            try harness.yaml(extra: "ha:\n  takeover_seconds: \(takeoverSeconds)", positions: server.positionsYAML(pipeline: pipeline))
-                .write(toFile: config, atomically: true, encoding: .utf8)
-            return Setup(db: db, harness: harness, config: config, store: try server.store(pipeline: pipeline), table: table)
+            let coordination = server.positionsYAML(pipeline: pipeline) + "ha:\n  takeover_seconds: \(takeoverSeconds)\n"
+            try harness.yaml(positions: coordination).write(toFile: config, atomically: true, encoding: .utf8)
+            return Setup(
+                db: db, harness: harness, config: config, store: try server.store(pipeline: pipeline), table: table, coordination: coordination
+            )
         }
 
         func start(_ name: String) throws -> SluiceProcess {
@@ -87,6 +92,47 @@ import Glibc
         #expect(try await second.waitForExit(within: .seconds(30), "after SIGTERM") == .exit(0), "log:\n\(second.logTail())")
         // A leader that stops cleanly gives the leadership up at once.
         #expect(try await setup.store.leader() == nil)
+    }
+
+    /// `sluice capture` with a coordinated store is led as `sluice run` is: of two processes one
+    /// produces and the other stands by; when the leader is killed, the standby goes on from the shared
+    /// position, and apply finds every row in Kafka.
+    @Test func theStandbyCaptureTakesOverWhenTheLeaderIsKilled() async throws {
+        let setup = try await Setup.make("capture_ha", server: .etcd)
+        defer { Task { await setup.cleanUp() } }
+        let kafka = try KafkaHarness(setup.harness, brokers: 1)
+        let topic = "sluice.\(setup.db.name).t"
+        try kafka.cluster.createTopic(topic, partitions: 2)
+        let config = setup.harness.directory.appendingPathComponent("capture.yml").path
+        try setup.harness.yaml(extra: kafka.section(topic: "sluice.{db}.{table}"), positions: setup.coordination)
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        func start(_ name: String) throws -> SluiceProcess {
+            try SluiceProcess(["capture", "--config", config], logPath: setup.harness.directory.appendingPathComponent("\(name).log").path)
+        }
+        let first = try start("first")
+        defer { first.killIfRunning() }
+        try await setup.waitUntilLeader(first, "the first capture to lead")
+        let second = try start("second")
+        defer { second.killIfRunning() }
+        try await waitUntil(.seconds(60), "the second capture to stand by", lastSeen: { second.logTail(5) }) {
+            second.logTail(50).contains("standing by")
+        }
+
+        try await setup.write(200)
+        try await setup.harness.waitUntilCaughtUp(store: setup.store, within: Self.catchUp)
+        first.signal(SIGKILL)
+        #expect(try await first.waitForExit(within: .seconds(30), "after SIGKILL") == .signal(SIGKILL))
+        try await setup.write(200, from: 200)
+        try await setup.waitUntilLeader(second, "the standby capture to take over")
+        try await setup.harness.waitUntilCaughtUp(store: setup.store, within: Self.catchUp)
+
+        let group = "ha-\(setup.db.name)"
+        let apply = setup.harness.start(ApplyPipeline(configuration: try kafka.configuration(topic: "sluice.{db}.{table}", group: group), logger: TestEnvironment.logger))
+        try await kafka.waitUntilApplied([topic], partitions: 2, group: group, "apply to settle everything both captures produced")
+        #expect(try await setup.harness.assertIndexEqualsTable("t", columns: ["v", "n"]) == [], "log:\n\(second.logTail())")
+        try await apply.stop()
+        second.signal(SIGTERM)
+        #expect(try await second.waitForExit(within: .seconds(30), "after SIGTERM") == .exit(0), "log:\n\(second.logTail())")
     }
 
     @Test(arguments: CoordinationServer.allCases)

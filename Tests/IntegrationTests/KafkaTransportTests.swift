@@ -82,8 +82,8 @@ import Testing
     @Test func captureAndApplyReportOnTheirAdminAPIs() async throws {
         let scenario = try await KafkaScenario.make("kafkaops")
         defer { Task { await scenario.cleanUp() } }
-        let capture = scenario.sync.run(.capture, scenario.configuration)
-        let apply = scenario.sync.run(.apply, scenario.configuration)
+        let capture = try scenario.sync.run(.capture, scenario.configuration)
+        let apply = try scenario.sync.run(.apply, scenario.configuration)
         let db = scenario.db
         let table = "\(db.name).t"
         // 45 messages: a transaction's changes are coalesced per document, and these are one each.

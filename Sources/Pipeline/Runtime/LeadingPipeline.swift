@@ -4,35 +4,51 @@ import Logging
 import Positions
 import ServiceLifecycle
 
-/// `sluice run` with a ZooKeeper or etcd store: stands by until this instance is elected leader of the
-/// pipeline, then runs `SyncPipeline` with the fenced store while watching the leadership.
+/// `sluice run` (or `sluice capture`) with a ZooKeeper or etcd store: stands by until this instance is
+/// elected leader of the pipeline, then runs `SyncPipeline` (or `CapturePipeline`) with the fenced
+/// store while watching the leadership.
 ///
 /// When the leadership is lost (the session or lease ended, or another instance took over) the pipeline
 /// is cancelled at once, so it stops writing to Elasticsearch, and `run` fails with the reason: the
 /// process exits and its supervisor starts it again as a standby. A graceful shutdown of the leader
 /// resigns after the final checkpoint, so a standby takes over without waiting for the lease to run out.
 public struct LeadingPipeline: Service {
-    public let configuration: SluiceConfiguration
     public let store: any CoordinatedPositionStore
     public let identity: LeaderIdentity
     public let status: HighAvailabilityStatus
     public let logger: Logger
-    /// What the pipeline measures while this instance leads, for the admin API.
-    public let metrics: PipelineMetrics
-    /// Tables to copy again while this instance leads.
-    public let resnapshots: ResnapshotRequests
+    /// The pipeline to run while this instance leads, saving its positions in the fenced store.
+    private let lead: @Sendable (any PositionStore) -> any Service
 
-    public init(
-        configuration: SluiceConfiguration, store: any CoordinatedPositionStore, identity: LeaderIdentity, status: HighAvailabilityStatus, logger: Logger,
-        metrics: PipelineMetrics = PipelineMetrics()
+    init(
+        store: any CoordinatedPositionStore, identity: LeaderIdentity, status: HighAvailabilityStatus, logger: Logger,
+        lead: @escaping @Sendable (any PositionStore) -> any Service
     ) {
-        self.metrics = metrics
-        self.resnapshots = ResnapshotRequests(filter: configuration.source.filter)
-        self.configuration = configuration
         self.store = store
         self.identity = identity
         self.status = status
         self.logger = logger
+        self.lead = lead
+    }
+
+    /// `sluice run`, led: `resnapshots` are the tables to copy again while this instance leads.
+    public static func sync(
+        configuration: SluiceConfiguration, store: any CoordinatedPositionStore, identity: LeaderIdentity, status: HighAvailabilityStatus,
+        logger: Logger, metrics: PipelineMetrics, resnapshots: ResnapshotRequests
+    ) -> LeadingPipeline {
+        LeadingPipeline(store: store, identity: identity, status: status, logger: logger) { fenced in
+            SyncPipeline(configuration: configuration, logger: logger, store: fenced, metrics: metrics, resnapshots: resnapshots)
+        }
+    }
+
+    /// `sluice capture`, led.
+    public static func capture(
+        configuration: SluiceConfiguration, store: any CoordinatedPositionStore, identity: LeaderIdentity, status: HighAvailabilityStatus,
+        logger: Logger, metrics: PipelineMetrics
+    ) -> LeadingPipeline {
+        LeadingPipeline(store: store, identity: identity, status: status, logger: logger) { fenced in
+            CapturePipeline(configuration: configuration, logger: logger, metrics: metrics, store: fenced)
+        }
     }
 
     public func run() async throws {
@@ -55,7 +71,7 @@ public struct LeadingPipeline: Service {
             $0.leader = identity
         }
         logger.info("leading the pipeline", metadata: ["identity": "\(identity)", "positions": "\(store)"])
-        let pipeline = SyncPipeline(configuration: configuration, logger: logger, store: store, metrics: metrics, resnapshots: resnapshots)
+        let pipeline = lead(store)
         let deposed: CoordinationError?
         do {
             deposed = try await withThrowingTaskGroup(of: CoordinationError?.self) { group in

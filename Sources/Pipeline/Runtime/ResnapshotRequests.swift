@@ -7,7 +7,7 @@ public final class ResnapshotRequests: Sendable {
     private let filter: TableFilter
     private let waiting = NIOLockedValueBox<[String]>([])
 
-    init(filter: TableFilter) {
+    public init(filter: TableFilter) {
         self.filter = filter
     }
 

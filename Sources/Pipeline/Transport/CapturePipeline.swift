@@ -18,11 +18,18 @@ public struct CapturePipeline: Service {
     /// What it measures, for the admin API: the same series as `sluice run`'s source side, and
     /// the messages produced and not yet confirmed.
     public let metrics: PipelineMetrics
+    /// The store to use instead of the configured one: the leader's fenced store under `LeadingPipeline`.
+    let store: (any PositionStore)?
 
     public init(configuration: SluiceConfiguration, logger: Logger, metrics: PipelineMetrics = PipelineMetrics()) {
+        self.init(configuration: configuration, logger: logger, metrics: metrics, store: nil)
+    }
+
+    init(configuration: SluiceConfiguration, logger: Logger, metrics: PipelineMetrics, store: (any PositionStore)?) {
         self.configuration = configuration
         self.logger = logger
         self.metrics = metrics
+        self.store = store
     }
 
     public func run() async throws {
@@ -35,7 +42,7 @@ public struct CapturePipeline: Service {
                     + "(copy the existing rows into the index once with sluice run)"
             )
         }
-        let store = try configuration.positions.makeStore()
+        let store = try self.store ?? configuration.positions.makeStore()
         let saved: SavedPosition?
         do {
             saved = try await store.load()

@@ -20,6 +20,6 @@ struct ApplyCommand: AsyncParsableCommand {
     @OptionGroup var options: ConfigurationOptions
 
     func run() async throws {
-        try await options.run { SluiceRun(.apply, configuration: $0, logger: $1) }
+        try await options.run { try SluiceRun(.apply, configuration: $0, logger: $1) }
     }
 }

@@ -18,6 +18,6 @@ struct CaptureCommand: AsyncParsableCommand {
     @OptionGroup var options: ConfigurationOptions
 
     func run() async throws {
-        try await options.run { SluiceRun(.capture, configuration: $0, logger: $1) }
+        try await options.run { try SluiceRun(.capture, configuration: $0, logger: $1) }
     }
 }

@@ -25,14 +25,20 @@ struct KafkaHarness {
 
     /// The same as YAML, for a `sluice` child process.
     func yaml(topic: String, group: String = "apply", format: KafkaMessageFormat = .sluice) -> String {
-        sync.yaml(extra: """
-            kafka:
-              brokers: "\(cluster.bootstrapServers)"
-              topic: "\(topic)"
-              format: \(format.rawValue)
-              group: \(group)
-              properties: {topic.metadata.refresh.interval.ms: "200", session.timeout.ms: "6000", heartbeat.interval.ms: "500", reconnect.backoff.max.ms: "1000"}
-            """)
+        sync.yaml(extra: section(topic: topic, group: group, format: format))
+    }
+
+    /// The `kafka` section alone.
+    func section(topic: String, group: String = "apply", format: KafkaMessageFormat = .sluice) -> String {
+        """
+        kafka:
+          brokers: "\(cluster.bootstrapServers)"
+          topic: "\(topic)"
+          format: \(format.rawValue)
+          group: \(group)
+          properties: {topic.metadata.refresh.interval.ms: "200", session.timeout.ms: "6000", heartbeat.interval.ms: "500", reconnect.backoff.max.ms: "1000"}
+
+        """
     }
 
     /// Waits until `group` has committed every partition of `topics` up to its end: apply has

@@ -91,8 +91,8 @@ struct SyncHarness {
 
     /// Starts `sluice capture` or `sluice apply` with its admin API (when the configuration gives
     /// `admin.listen`, as the harness's does), as the commands do.
-    func run(_ side: SluiceRun.KafkaSide, _ configuration: SluiceConfiguration) -> Running<any Service> {
-        let run = SluiceRun(side, configuration: configuration, logger: TestEnvironment.logger)
+    func run(_ side: SluiceRun.KafkaSide, _ configuration: SluiceConfiguration) throws -> Running<any Service> {
+        let run = try SluiceRun(side, configuration: configuration, logger: TestEnvironment.logger)
         let group = run.serviceGroup(signals: [], logger: TestEnvironment.logger)
         return Running(pipeline: run.pipeline, group: group, task: Task { try await group.run() }, admin: run.admin)
     }
