@@ -63,6 +63,16 @@ public struct PositionsSettings: Sendable, Equatable {
         }
     }
 
+    /// `store` (a leader's fenced store) or else the configured one, and the position it holds.
+    func open(instead store: (any PositionStore)?) async throws -> (store: any PositionStore, saved: SavedPosition?) {
+        let store = try store ?? makeStore()
+        do {
+            return (store, try await store.load())
+        } catch {
+            throw PipelineError("cannot read the saved position from \(store): \(error)")
+        }
+    }
+
     static let keys = ["store", "path", "interval_ms", "zookeeper", "etcd", "prefix", "pipeline"]
 
     /// Reads `positions`, with the top-level pipeline `name` and the `ha` settings the coordinated stores use.

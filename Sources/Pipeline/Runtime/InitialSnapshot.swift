@@ -91,6 +91,19 @@ public struct InitialSnapshot: Sendable {
         return position
     }
 
+    /// Refuses a selected table without an id before anything is written, asking the first server of
+    /// `source.urls` that answers (they share the schema).
+    func refuseTablesWithoutID() async throws {
+        let connection = try await configuration.source.connectToAnyServer(logger: logger)
+        do {
+            _ = try await selectedTables(on: connection)
+            try await connection.close()
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+
     /// The selected tables, as `db.table`; each must have a primary key or a rule naming its id.
     public func selectedTables(on connection: MySQLConnection) async throws -> [String] {
         try await selectedTableKeys(on: connection).map { table in

@@ -50,13 +50,7 @@ public struct SyncPipeline: Service {
     }
 
     public func run() async throws {
-        let store = try self.store ?? configuration.positions.makeStore()
-        let saved: SavedPosition?
-        do {
-            saved = try await store.load()
-        } catch {
-            throw PipelineError("cannot read the saved position from \(store): \(error)")
-        }
+        let (store, saved) = try await configuration.positions.open(instead: self.store)
         let client = try ElasticsearchClient(configuration: configuration.elasticsearch.clientConfiguration, logger: logger)
         do {
             try await run(store: store, saved: saved, client: client)
@@ -73,10 +67,7 @@ public struct SyncPipeline: Service {
         let queue = WriteQueue<Checkpoint>(maxBytes: bulk.maxBytesInFlight, linger: bulk.linger, metrics: metrics)
         let writer = BulkWriter(logger: logger, submit: metrics.instrument(configuration.discard ? DiscardingSink.submit : { try await client.bulk($0) }))
         let deadLetters = DeadLetterFile(path: configuration.elasticsearch.deadLetterPath)
-        // Refuse a selected table without a key before anything is written.
-        let connection = try await configuration.source.connectToAnyServer(logger: logger)
-        defer { Task { try? await connection.close() } }
-        _ = try await InitialSnapshot(configuration: configuration, logger: logger).selectedTables(on: connection)
+        try await InitialSnapshot(configuration: configuration, logger: logger).refuseTablesWithoutID()
         metrics.started()
         logger.info("starting", metadata: ["saved": "\(saved.map { "\($0.file):\($0.offset)" } ?? "none")", "positions": "\(store)"])
         let reader = Task {

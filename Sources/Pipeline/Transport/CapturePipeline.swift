@@ -1,7 +1,6 @@
 import ChangeCapture
 import Kafka
 import Logging
-import MySQLProtocol
 import Positions
 import ServiceLifecycle
 
@@ -42,22 +41,8 @@ public struct CapturePipeline: Service {
                     + "(copy the existing rows into the index once with sluice run)"
             )
         }
-        let store = try self.store ?? configuration.positions.makeStore()
-        let saved: SavedPosition?
-        do {
-            saved = try await store.load()
-        } catch {
-            throw PipelineError("cannot read the saved position from \(store): \(error)")
-        }
-        // Refuse a selected table without a key before anything is produced.
-        let connection = try await configuration.source.connectToAnyServer(logger: logger)
-        do {
-            _ = try await InitialSnapshot(configuration: configuration, logger: logger).selectedTables(on: connection)
-            try await connection.close()
-        } catch {
-            try? await connection.close()
-            throw error
-        }
+        let (store, saved) = try await configuration.positions.open(instead: self.store)
+        try await InitialSnapshot(configuration: configuration, logger: logger).refuseTablesWithoutID()
         let producer = try KafkaProducer(properties: kafka.properties, logger: logger)
         defer { producer.close() }
         let ledger = DeliveryLedger()
