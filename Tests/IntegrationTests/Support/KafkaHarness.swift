@@ -44,23 +44,34 @@ struct KafkaHarness {
     /// Waits until `group` has committed every partition of `topics` up to its end: apply has
     /// settled every message produced so far.
     func waitUntilApplied(_ topics: [String], partitions: Int, group: String, _ what: String) async throws {
-        var reader = properties
-        reader["group.id"] = group
-        let consumer = try KafkaConsumer(properties: reader, logger: TestEnvironment.logger) { _ in }
+        let consumer = try reader(group: group)
         defer { Task { await consumer.close() } }
         let all = topics.flatMap { topic in (0..<Int32(partitions)).map { KafkaTopicPartition(topic: topic, partition: $0) } }
         try await waitUntil(.seconds(180), what) {
-            let committed = try await consumer.committed(all)
-            for partition in all where (committed[partition] ?? nil) ?? 0 != (try await consumer.watermarks(partition).high) { return false }
-            return true
+            try await Self.progress(of: all, by: consumer).allSatisfy { $0.committed == $0.end }
         }
+    }
+
+    /// A consumer in `group`, subscribed to nothing yet.
+    func reader(group: String) throws -> KafkaConsumer {
+        var reader = properties
+        reader["group.id"] = group
+        return try KafkaConsumer(properties: reader, logger: TestEnvironment.logger) { _ in }
+    }
+
+    /// Per partition, the committed offset of `consumer`'s group (0 when none) and the partition's end.
+    static func progress(of partitions: [KafkaTopicPartition], by consumer: KafkaConsumer) async throws -> [(committed: Int64, end: Int64)] {
+        let committed = try await consumer.committed(partitions)
+        var progress: [(committed: Int64, end: Int64)] = []
+        for partition in partitions {
+            progress.append(((committed[partition] ?? nil) ?? 0, try await consumer.watermarks(partition).high))
+        }
+        return progress
     }
 
     /// Every message of `topic` (one partition, so in order), read from the start until `count`.
     func readAll(_ topic: String, count: Int) async throws -> [KafkaConsumedMessage] {
-        var reader = properties
-        reader["group.id"] = "reader-\(UInt32.random(in: 0...UInt32.max))"
-        let consumer = try KafkaConsumer(properties: reader, logger: TestEnvironment.logger) { _ in }
+        let consumer = try reader(group: "reader-\(UInt32.random(in: 0...UInt32.max))")
         defer { Task { await consumer.close() } }
         try consumer.subscribe([topic])
         var messages: [KafkaConsumedMessage] = []
@@ -110,18 +121,10 @@ struct KafkaScenario {
 
     /// The scenario's group's committed offsets and the partitions' ends, summed over the 4 partitions.
     func committedAndEnd() async throws -> (committed: Int64, end: Int64) {
-        var reader = kafka.properties
-        reader["group.id"] = group
-        let consumer = try KafkaConsumer(properties: reader, logger: TestEnvironment.logger) { _ in }
+        let consumer = try kafka.reader(group: group)
         defer { Task { await consumer.close() } }
         let partitions = (0..<Int32(4)).map { KafkaTopicPartition(topic: topic, partition: $0) }
-        let committed = try await consumer.committed(partitions)
-        var total: (committed: Int64, end: Int64) = (0, 0)
-        for partition in partitions {
-            total.committed += (committed[partition] ?? nil) ?? 0
-            total.end += try await consumer.watermarks(partition).high
-        }
-        return total
+        return try await KafkaHarness.progress(of: partitions, by: consumer).reduce((0, 0)) { ($0.0 + $1.committed, $0.1 + $1.end) }
     }
 
     func capture() -> SyncHarness.Running<CapturePipeline> {
