@@ -121,6 +121,9 @@ public struct ApplyPipeline: Service {
             await consumer.close()
             throw error
         }
+        // Cut off rather than stopped gracefully (the drain may return quietly with writes still
+        // unsettled): the revocation at close must not wait for them, and nothing more is committed.
+        if Task.isCancelled { committer.stop() }
         await committer.commit(await queue.checkpoint, to: consumer)
         await consumer.close()
     }
