@@ -165,7 +165,6 @@ public struct ChangeAssembler: Sendable {
             return commit(header: header)
         case "ROLLBACK":
             pending.removeAll()
-            pendingBytes = 0
             return commit(header: header)
         default:
             // A statement outside BEGIN…COMMIT (DDL) is its own transaction.
