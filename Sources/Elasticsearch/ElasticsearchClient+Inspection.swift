@@ -2,7 +2,7 @@ import Binlog
 import NIOCore
 
 /// The reads that `sluice doctor` and `sluice verify` need: cluster health, an index's field
-/// types, documents by id, and paging in key order with `search_after`.
+/// types, and documents by id.
 extension ElasticsearchClient {
     /// The cluster's health status: `green`, `yellow` or `red` (`GET /_cluster/health`).
     public func clusterHealth() async throws -> String {
@@ -47,57 +47,11 @@ extension ElasticsearchClient {
         }
         return docs.compactMap { doc in doc["found"]?.boolValue == true ? StoredDocument(hit: doc) : nil }
     }
-
-    /// Reads every document of the index in the order of `sortFields` (ascending), a page at a
-    /// time with `search_after`, which needs no server-side context and works alike on
-    /// Elasticsearch 7–9 and OpenSearch 1–3.
-    ///
-    /// The sort fields must identify a document (its key fields): two documents with equal sort
-    /// values could be split across a page boundary, and one of them skipped. Sorting on `_id` is
-    /// refused by default since Elasticsearch 8, hence the key fields. Documents written while the
-    /// pages are read may or may not be seen.
-    public func searchAfter(
-        index: String,
-        sortFields: [String],
-        pageSize: Int = 1000,
-        _ handlePage: ([StoredDocument]) async throws -> Void
-    ) async throws {
-        precondition(!sortFields.isEmpty, "search_after needs sort fields")
-        var after: JSON?
-        while true {
-            var body = ByteBuffer()
-            body.writeStaticString(#"{"size":"#)
-            body.writeJSONNumber(Int64(pageSize))
-            body.writeStaticString(#","version":true,"track_total_hits":false,"sort":["#)
-            for (position, field) in sortFields.enumerated() {
-                if position > 0 { body.writeInteger(UInt8(ascii: ",")) }
-                body.writeInteger(UInt8(ascii: "{"))
-                body.writeJSONKey(field)
-                body.writeStaticString(#""asc"}"#)
-            }
-            body.writeInteger(UInt8(ascii: "]"))
-            if let after {
-                body.writeStaticString(#","search_after":"#)
-                after.write(into: &body)
-            }
-            body.writeInteger(UInt8(ascii: "}"))
-            let response = try await self.send(.POST, "/\(Self.pathSegment(index))/_search", body: body)
-            try response.expectSuccess()
-            let (hits, page) = try response.searchHits(try response.decodeJSON())
-            guard !page.isEmpty else { return }
-            try await handlePage(page)
-            guard hits.count == pageSize else { return }
-            guard let sort = hits.last?["sort"], case .array = sort else {
-                throw response.context(ElasticsearchError(.malformedResponse, "a sorted search hit has no sort values"))
-            }
-            after = sort
-        }
-    }
 }
 
 extension ElasticsearchClient.Response {
-    /// A search reply's hits, and each as a document.
-    func searchHits(_ reply: JSON) throws(ElasticsearchError) -> (hits: [JSON], documents: [StoredDocument]) {
+    /// A search reply's hits, each as a document.
+    func searchHits(_ reply: JSON) throws(ElasticsearchError) -> [StoredDocument] {
         guard let hits = reply["hits"]?["hits"]?.arrayValue else {
             throw self.context(ElasticsearchError(.malformedResponse, "the search reply has no hits"))
         }
@@ -109,6 +63,6 @@ extension ElasticsearchClient.Response {
             }
             documents.append(document)
         }
-        return (hits, documents)
+        return documents
     }
 }

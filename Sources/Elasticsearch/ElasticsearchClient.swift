@@ -274,7 +274,7 @@ public final class ElasticsearchClient: Sendable {
                 try response.expectSuccess()
                 let reply = try response.decodeJSON()
                 scrollID = reply["_scroll_id"]?.stringValue ?? scrollID
-                let (_, page) = try response.searchHits(reply)
+                let page = try response.searchHits(reply)
                 guard !page.isEmpty else { break }
                 try await handlePage(page)
                 guard let scrollID else {

@@ -26,13 +26,6 @@ struct TableReader: Sendable {
     /// `` `db`.`table` `` for statements.
     var qualifiedName: String { "\(InformationSchema.quotedIdentifier(database)).\(InformationSchema.quotedIdentifier(table))" }
 
-    /// The field names of the id columns, in order; nil when one of them is not kept in the document.
-    var idFields: [String]? {
-        guard let idColumns = plan.idColumns else { return nil }
-        let names = idColumns.compactMap { column in plan.fields.first { $0.column == column }?.name }
-        return names.count == idColumns.count ? names : nil
-    }
-
     /// Calls `handle` with each row's document, written at `version`, chunk by chunk.
     func forEachDocument(on connection: MySQLConnection, version: UInt64, _ handle: ([DocumentWrite]) async throws -> Void) async throws {
         var mapper = DocumentMapper(rules: rules)

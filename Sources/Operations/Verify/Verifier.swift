@@ -98,7 +98,7 @@ public struct Verifier: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         async let tableSide = Self.timed { try await reader.digests(on: connection) }
-        async let indexSide = Self.timed { try await index.digests(idFields: reader.idFields) }
+        async let indexSide = Self.timed { try await index.digests() }
         let ((rows, tableTime), (documents, indexTime)) = (try await tableSide, try await indexSide)
         let compareStart = clock.now
         var found = RangeNarrowing(table: rows, index: documents)
