@@ -18,7 +18,7 @@ struct DecodeBench: ParsableCommand {
         discussion: """
             The file is read into memory first, so the figures are decoding alone. The baseline is
             `mariadb-binlog -v --base64-output=DECODE-ROWS FILE >/dev/null` on the same file.
-            Build with `swift build -c release` first: debug builds are many times slower.
+            Build with `scripts/build-release` first: debug builds are many times slower.
             """
     )
 

@@ -11,7 +11,7 @@ struct BulkBench: ParsableCommand {
         discussion: """
             Decoding, mapping to documents, coalescing per transaction and writing the NDJSON body, as
             `sluice run` does; the decoding alone is measured in the same run as the baseline.
-            Build with `swift build -c release` first.
+            Build with `scripts/build-release` first.
             """
     )
 

@@ -16,7 +16,7 @@ struct KafkaBench: AsyncParsableCommand {
             - capture: decoding, encoding messages and producing them until the mock cluster confirmed every one;
             - apply:   consuming them as a consumer group, decoding, and building _bulk bodies, discarded.
             The mock cluster runs in this process on loopback ports, so its threads share the machine.
-            Build with `swift build -c release` first.
+            Build with `scripts/build-release` first.
             """
     )
 

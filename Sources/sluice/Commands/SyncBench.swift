@@ -29,7 +29,7 @@ struct SyncBench: AsyncParsableCommand {
             clock. The first 2 s are warm-up and not counted.
 
             Resident memory is this process's high-water mark (VmHWM), writer included.
-            Build with `swift build -c release` first.
+            Build with `scripts/build-release` first.
             """
     )
 
