@@ -31,8 +31,7 @@ public final class KafkaProducer: Sendable {
             let completion = Unmanaged<DeliveryTicket>.fromOpaque(ticket).takeRetainedValue()
             let error = message.pointee.err
             if error == RD_KAFKA_RESP_ERR_NO_ERROR {
-                let topic = String(cString: rd_kafka_topic_name(message.pointee.rkt))
-                completion.complete(.success(KafkaDelivery(topic: topic, partition: message.pointee.partition, offset: message.pointee.offset)))
+                completion.complete(.success(KafkaDelivery(topic: completion.topic, partition: message.pointee.partition, offset: message.pointee.offset)))
             } else {
                 completion.complete(.failure(KafkaError("Kafka did not take a message", error: error)))
             }
@@ -44,7 +43,7 @@ public final class KafkaProducer: Sendable {
     /// Queues `message`; `onDelivery` runs (on the poll thread) when the broker acknowledged it or
     /// librdkafka gave up. While librdkafka's queue is full this waits for deliveries to make room.
     public func produce(_ message: KafkaOutgoingMessage, onDelivery: @escaping @Sendable (Result<KafkaDelivery, KafkaError>) -> Void) async throws {
-        let ticket = Unmanaged.passRetained(DeliveryTicket(onDelivery)).toOpaque()
+        let ticket = Unmanaged.passRetained(DeliveryTicket(topic: message.topic, onDelivery)).toOpaque()
         while true {
             let error = enqueue(message, ticket: ticket)
             if error == RD_KAFKA_RESP_ERR_NO_ERROR { return }
@@ -132,9 +131,13 @@ public final class KafkaProducer: Sendable {
 
 /// One message's completion, handed to librdkafka as the message's opaque pointer.
 final class DeliveryTicket: Sendable {
+    /// The message's topic, shared with the caller's string: making one from librdkafka's topic
+    /// name for every report cost an allocation per message.
+    let topic: String
     let complete: @Sendable (Result<KafkaDelivery, KafkaError>) -> Void
 
-    init(_ complete: @escaping @Sendable (Result<KafkaDelivery, KafkaError>) -> Void) {
+    init(topic: String, _ complete: @escaping @Sendable (Result<KafkaDelivery, KafkaError>) -> Void) {
+        self.topic = topic
         self.complete = complete
     }
 }

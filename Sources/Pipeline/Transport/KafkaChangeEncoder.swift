@@ -16,6 +16,7 @@ public struct KafkaChangeEncoder {
     private var topics: [ObjectIdentifier: String] = [:]
     /// The rows event of the previous change and the change's row within it (Debezium's `row`).
     private var lastEvent: (offset: UInt64, row: Int) = (.max, 0)
+    private var valueSizeHint = 256
 
     public static let defaultTopicTemplate = "sluice.{db}.{table}"
 
@@ -32,22 +33,37 @@ public struct KafkaChangeEncoder {
 
     /// The last change of each document among `changes`, in the order of those last changes, each
     /// with its document key.
+    ///
+    /// Documents are told apart by table layout and key. Two layouts of one table in a chunk would
+    /// only keep both changes, in order: dropping the earlier is an optimisation, never needed.
     public mutating func lastChangePerDocument(_ changes: [RowChange]) throws -> [(change: RowChange, key: String)] {
-        let keyed = try changes.map { (change: $0, key: try documentKey($0)) }
+        var keyed: [(change: RowChange, key: String)] = []
+        keyed.reserveCapacity(changes.count)
+        for change in changes { keyed.append((change, try documentKey(change))) }
         guard keyed.count > 1 else { return keyed }
-        var seen = Set<String>(minimumCapacity: keyed.count)
-        var kept: [(change: RowChange, key: String)] = []
-        for entry in keyed.reversed() where seen.insert("\(entry.change.database).\(entry.change.table)\u{0}\(entry.key)").inserted {
-            kept.append(entry)
+        var seen = Set<LayoutKey>(minimumCapacity: keyed.count)
+        var superseded: [Bool] = []
+        for index in keyed.indices.reversed()
+        where !seen.insert(LayoutKey(layout: ObjectIdentifier(keyed[index].change.layout), key: keyed[index].key)).inserted {
+            if superseded.isEmpty { superseded = Array(repeating: false, count: keyed.count) }
+            superseded[index] = true
         }
-        return kept.reversed()
+        // Most chunks (inserts) touch each document once: nothing to drop, nothing to copy.
+        guard !superseded.isEmpty else { return keyed }
+        return keyed.indices.compactMap { superseded[$0] ? nil : keyed[$0] }
+    }
+
+    private struct LayoutKey: Hashable {
+        let layout: ObjectIdentifier
+        let key: String
     }
 
     /// The message for `change` with document key `key`.
     public mutating func message(for change: RowChange, key: String, commit: ReplicationPosition?) -> KafkaOutgoingMessage {
         let row = change.position.offset == lastEvent.offset ? lastEvent.row + 1 : 0
         lastEvent = (change.position.offset, row)
-        var value = ByteBuffer()
+        // Sized from the previous message: growing a buffer from empty copied it several times.
+        var value = ByteBufferAllocator().buffer(capacity: valueSizeHint)
         switch format {
         case .sluice:
             change.writeJSONLine(into: &value)
@@ -76,6 +92,7 @@ public struct KafkaChangeEncoder {
             names.writeInteger(UInt8(ascii: "]"))
             headers.append(KafkaHeader(KafkaChangeHeader.keyColumns, Array(names.readableBytesView)))
         }
+        valueSizeHint = value.readableBytes + value.readableBytes / 4
         return KafkaOutgoingMessage(topic: topic(for: change), key: Array(key.utf8), value: value, headers: headers)
     }
 
