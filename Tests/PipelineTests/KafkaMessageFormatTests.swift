@@ -89,6 +89,31 @@ import Testing
         ])
     }
 
+    /// An update of row `id` of `layout`, at `offset`.
+    static func update(id: Int64, at offset: UInt64, layout: TableLayout = layout) -> RowChange {
+        var row = before
+        row[0] = .int(id)
+        return RowChange(
+            operation: .update, layout: layout, before: row, after: row,
+            position: ChangePosition(file: "mariadb-bin.000003", offset: offset, gtid: nil, version: offset), timestamp: 1_700_000_000
+        )
+    }
+
+    @Test func aChunkKeepsTheLastChangeOfEachDocumentInTheOrderOfThoseLastChanges() throws {
+        let other = TableLayout(database: "shop", table: "returns", columns: Self.layout.columns, keyColumns: [0])
+        let changes = [
+            Self.update(id: 1, at: 10), Self.update(id: 2, at: 20), Self.update(id: 1, at: 30),
+            Self.update(id: 1, at: 35, layout: other), Self.update(id: 3, at: 40), Self.update(id: 2, at: 50),
+        ]
+        var encoder = KafkaChangeEncoder(format: .sluice)
+        let kept = try encoder.lastChangePerDocument(changes)
+        #expect(kept.map(\.key) == ["1", "1", "3", "2"])
+        #expect(kept.map(\.change.position.offset) == [30, 35, 40, 50])
+
+        let distinct = try encoder.lastChangePerDocument([Self.update(id: 5, at: 60), Self.update(id: 6, at: 70)])
+        #expect(distinct.map(\.change.position.offset) == [60, 70])
+    }
+
     @Test func sluiceValueIsTheTailLine() throws {
         let change = Self.change(.insert)
         let (message, _) = try Self.roundTrip(change, format: .sluice)
