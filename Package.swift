@@ -183,7 +183,9 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .testTarget(name: "BinlogTests", dependencies: ["Binlog"], resources: [.copy("Fixtures")]),
+        // What more than one test target needs; not a test target itself, so it holds no tests.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "BinlogTests", dependencies: ["Binlog", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "MySQLProtocolTests",
             dependencies: [
@@ -218,6 +220,7 @@ let package = Package(
                 "Operations",
                 "Pipeline",
                 "Positions",
+                "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,6 +1,7 @@
 import Binlog
 import NIOCore
 import Testing
+import TestSupport
 
 /// Bad input must fail with a clear error naming what and where, never crash or hang.
 @Suite("Malformed input")
@@ -172,18 +173,5 @@ struct MalformedInputTests {
 
     static func seal(_ bytes: inout [UInt8], start: Int, size: Int, crc: UInt32) {
         for i in 0..<4 { bytes[start + size - 4 + i] = UInt8(truncatingIfNeeded: crc >> (8 * i)) }
-    }
-}
-
-/// A small deterministic generator, so a failing damage pattern can be replayed.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

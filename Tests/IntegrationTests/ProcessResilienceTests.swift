@@ -5,6 +5,7 @@ import Testing
 
 #if canImport(Glibc)
 import Glibc
+import TestSupport
 #endif
 
 /// The `sluice` executable under the signals a machine sends it: SIGKILL mid-workload (a crash),
@@ -196,18 +197,5 @@ import Glibc
         #expect(missing.stderr.contains("earliest") && missing.stderr.contains("latest"), "\(missing.stderr)")
         #expect(missing.stderr.contains("snapshot"), "\(missing.stderr)")
         #expect(!FileManager.default.fileExists(atPath: harness.positionsPath), "a failed set wrote a position")
-    }
-}
-
-/// A small deterministic generator, so a failing workload can be run again as it was.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Pipeline
 import Positions
 import Testing
+import TestSupport
 
 /// Online re-snapshots: tables copied again while the binlog streams on.
 @Suite struct ResnapshotTests {
