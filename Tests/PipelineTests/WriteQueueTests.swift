@@ -46,6 +46,20 @@ import Testing
         #expect(await queue.isFinished)
     }
 
+    /// A batch cut short by a stop never completes; once the queue is abandoned, waiting for
+    /// everything to settle must end anyway (an apply member's revocation waited for good).
+    @Test func anAbandonedQueueCountsAsSettledWithABatchStillInFlight() async {
+        let queue = WriteQueue<Checkpoint>(maxBytes: 1 << 20)
+        await queue.push([write("a")], commit: commit(100))
+        await queue.push([write("b")], commit: commit(200))
+        let cutShort = await queue.next(maxDocuments: 1, maxBytes: 1 << 20)
+        #expect(cutShort?.writes.map(\.id) == ["a"])
+        #expect(await !queue.isSettled)
+        await queue.abandon()
+        #expect(await queue.isSettled)
+        #expect(await queue.checkpoint == nil)
+    }
+
     @Test func aCommitWithoutWritesIsDurableAtOnce() async {
         let queue = WriteQueue<Checkpoint>(maxBytes: 1 << 20)
         await queue.push([], commit: commit(300))

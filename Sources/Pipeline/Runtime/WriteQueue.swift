@@ -39,6 +39,8 @@ actor WriteQueue<Mark: Sendable> {
     /// or copied rows).
     private var commits = CommitLedger<(mark: Mark, queuedAt: Double, committed: UInt32)>()
     private var closed = false
+    /// Given up on (`abandon`): the batches in flight then were cut short and never complete.
+    private var abandoned = false
     private var spaceWaiters: [CheckedContinuation<Void, Never>] = []
     private var workWaiters: [CheckedContinuation<Void, Never>] = []
     private var settledWaiters: [CheckedContinuation<Void, Never>] = []
@@ -79,6 +81,7 @@ actor WriteQueue<Mark: Sendable> {
     /// readers and senders return at once.
     func abandon() {
         closed = true
+        abandoned = true
         waiting.removeAll()
         waitingBytes = 0
         commits.discardPending()
@@ -122,9 +125,14 @@ actor WriteQueue<Mark: Sendable> {
     /// The latest commit position all of whose writes are settled.
     var checkpoint: Mark? { commits.durable?.mark }
 
-    /// Waits until nothing is waiting or in flight: every write pushed so far is settled.
+    /// Every write pushed so far is settled (nothing waiting or in flight), or the queue was
+    /// abandoned: the batches in flight then never complete, and nothing is left to wait for.
+    var isSettled: Bool { abandoned || (waiting.isEmpty && inFlight.isEmpty) }
+
+    /// Waits until `isSettled`. (Before an abandoned queue counted, an apply member cancelled in
+    /// the middle of a revocation waited here for batches cut short, blocking its consumer for good.)
     func settled() async {
-        while !waiting.isEmpty || !inFlight.isEmpty {
+        while !isSettled {
             await withCheckedContinuation { settledWaiters.append($0) }
         }
     }
