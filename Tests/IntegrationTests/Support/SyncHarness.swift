@@ -131,9 +131,10 @@ struct SyncHarness {
 
     /// Waits until the saved position reaches the primary's current end of binlog, with no snapshot
     /// or re-snapshot left to copy: everything written before this call has been acknowledged by
-    /// the index. Fails after a generous bound
-    /// rather than hanging, naming what it waited for.
-    func waitUntilCaughtUp(on server: MySQLConnection? = nil, store: (any PositionStore)? = nil, within bound: Duration = .seconds(60)) async throws {
+    /// the index. Fails after a generous bound rather than hanging, naming what it waited for.
+    /// The bound is two minutes: every suite running in parallel shares the one ES-API stand-in,
+    /// which indexes about 2,000 documents a second, and a passing test never waits that long.
+    func waitUntilCaughtUp(on server: MySQLConnection? = nil, store: (any PositionStore)? = nil, within bound: Duration = .seconds(120)) async throws {
         let row = try await (server ?? db.connection).query("SHOW MASTER STATUS").rows[0]
         let (file, offset) = (row[0] ?? "", UInt64(row[1] ?? "") ?? 0)
         let store = store ?? FilePositionStore(path: positionsPath)
