@@ -78,12 +78,11 @@ public final class KafkaConsumer: Sendable {
     /// Rebalances are handled while it waits; messages of a partition revoked meanwhile are left
     /// out, as they belong to the partition's next owner, who reads them from the committed offset.
     public func poll(maxMessages: Int, timeout: Duration) async throws -> [KafkaConsumedMessage] {
-        let milliseconds = Int32(clamping: timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
         let (messages, failure) = await onQueue { [handle, revokedWhilePolling] () -> ([KafkaConsumedMessage], KafkaError?) in
             revokedWhilePolling.withLockedValue { $0.removeAll() }
             var messages: [KafkaConsumedMessage] = []
             var failure: KafkaError?
-            var wait = milliseconds
+            var wait = timeout.kafkaTimeout
             while messages.count < maxMessages, let message = rd_kafka_consumer_poll(handle.pointer, wait) {
                 defer { rd_kafka_message_destroy(message) }
                 wait = 0
@@ -126,7 +125,7 @@ public final class KafkaConsumer: Sendable {
         try await BlockingCall.run { [handle] in
             let list = Self.list(Dictionary(uniqueKeysWithValues: partitions.map { ($0, Int64(RD_KAFKA_OFFSET_INVALID)) }))
             defer { rd_kafka_topic_partition_list_destroy(list) }
-            let error = rd_kafka_committed(handle.pointer, list, Int32(clamping: timeout.components.seconds * 1000))
+            let error = rd_kafka_committed(handle.pointer, list, timeout.kafkaTimeout)
             guard error == RD_KAFKA_RESP_ERR_NO_ERROR else { return .failure(KafkaError("cannot read committed offsets", error: error)) }
             var result: [KafkaTopicPartition: Int64?] = [:]
             for index in 0..<Int(list.pointee.cnt) {
@@ -145,7 +144,7 @@ public final class KafkaConsumer: Sendable {
             var low: Int64 = 0
             var high: Int64 = 0
             let error = rd_kafka_query_watermark_offsets(
-                handle.pointer, partition.topic, partition.partition, &low, &high, Int32(clamping: timeout.components.seconds * 1000)
+                handle.pointer, partition.topic, partition.partition, &low, &high, timeout.kafkaTimeout
             )
             guard error == RD_KAFKA_RESP_ERR_NO_ERROR else { return .failure(KafkaError("cannot read the offsets of \(partition)", error: error)) }
             return .success((low, high))

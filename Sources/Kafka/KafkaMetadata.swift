@@ -12,8 +12,7 @@ extension KafkaHandle {
     /// Asks the cluster (any broker it reaches) for its brokers and every topic; waits up to `timeout`.
     func metadata(timeout: Duration) throws(KafkaError) -> KafkaMetadata {
         var pointer: UnsafePointer<rd_kafka_metadata>?
-        let milliseconds = Int32(clamping: timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
-        let error = rd_kafka_metadata(self.pointer, 1, nil, &pointer, milliseconds)
+        let error = rd_kafka_metadata(self.pointer, 1, nil, &pointer, timeout.kafkaTimeout)
         guard error == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata = pointer?.pointee else {
             throw KafkaError("no broker answered a metadata request within \(timeout)", error: error)
         }

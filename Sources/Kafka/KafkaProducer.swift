@@ -72,7 +72,7 @@ public final class KafkaProducer: Sendable {
 
     /// Waits up to `timeout` for every queued message to be delivered or to fail; true when none is left.
     public func flush(timeout: Duration) -> Bool {
-        rd_kafka_flush(handle.pointer, Int32(clamping: timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000))
+        rd_kafka_flush(handle.pointer, timeout.kafkaTimeout)
             == RD_KAFKA_RESP_ERR_NO_ERROR
     }
 
