@@ -52,7 +52,7 @@ import Testing
         #expect(!source.filter.selects(database: "shop", table: "tmp_1"))
         #expect(!source.filter.selects(database: "crm", table: "leads"))
         #expect(source.start == .position(.filePosition(file: "mysql-bin.000003", position: 1234)))
-        let binlog = source.binlogSource(startingAt: .latest)
+        let binlog = source.binlogSource(startingAt: .latest, metrics: PipelineMetrics())
         #expect(binlog.serverID == 4242 && binlog.start == .latest && binlog.url == source.url)
 
         let es = configuration.elasticsearch

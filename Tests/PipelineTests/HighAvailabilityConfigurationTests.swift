@@ -25,6 +25,6 @@ import Testing
         let source = try parse(yaml).source
         #expect(source.url.port == 3307)
         #expect(source.failover.map(\.port) == [3308])
-        #expect(source.binlogSource(startingAt: .latest).failover.map(\.port) == [3308])
+        #expect(source.binlogSource(startingAt: .latest, metrics: PipelineMetrics()).failover.map(\.port) == [3308])
     }
 }

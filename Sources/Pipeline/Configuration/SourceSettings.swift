@@ -21,11 +21,11 @@ public struct SourceSettings: Sendable {
     public var start: StartMode
 
     /// The binlog reader's configuration, starting at `position`: the configured start, or where a
-    /// snapshot was taken. `readingFrom` is told the server each time reading (re)starts on one.
-    public func binlogSource(startingAt position: StartPosition, readingFrom: (@Sendable (SourceURL) -> Void)? = nil) -> BinlogSourceConfiguration {
+    /// snapshot was taken. `metrics` learn the server each time reading (re)starts on one.
+    public func binlogSource(startingAt position: StartPosition, metrics: PipelineMetrics) -> BinlogSourceConfiguration {
         var configuration = BinlogSourceConfiguration(url: url, serverID: serverID, start: position, filter: filter)
         configuration.failover = failover
-        configuration.readingFrom = readingFrom
+        configuration.readingFrom = { [metrics] in metrics.readingFrom($0) }
         return configuration
     }
 

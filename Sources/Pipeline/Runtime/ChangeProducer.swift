@@ -78,9 +78,7 @@ extension ChangeProducer where Mark == Checkpoint {
     mutating func stream(
         from start: StartPosition, resume: ReplicationPosition?, resnapshot progress: ResnapshotProgress?, requests: ResnapshotRequests
     ) async throws {
-        let source = BinlogSource(
-            configuration: configuration.source.binlogSource(startingAt: start, readingFrom: { [metrics] in metrics.readingFrom($0) }), logger: logger
-        )
+        let source = BinlogSource(configuration: configuration.source.binlogSource(startingAt: start, metrics: metrics), logger: logger)
         var resnapshot = OnlineResnapshot(progress: progress)
         var reader = ResnapshotReader(configuration: configuration, logger: logger)
         defer { reader.close() }

@@ -85,9 +85,7 @@ public struct CapturePipeline: Service {
     private func read(
         from start: StartPosition, resume: ReplicationPosition?, kafka: KafkaSettings, into producer: inout KafkaChunkProducer
     ) async throws {
-        let source = BinlogSource(
-            configuration: configuration.source.binlogSource(startingAt: start, readingFrom: { [metrics] in metrics.readingFrom($0) }), logger: logger
-        )
+        let source = BinlogSource(configuration: configuration.source.binlogSource(startingAt: start, metrics: metrics), logger: logger)
         for try await chunk in source.changes(from: resume) {
             metrics.read(chunk)
             try await producer.produce(chunk)
