@@ -39,6 +39,11 @@ public final class KafkaConsumer: Sendable {
     public init(properties: KafkaProperties, logger: Logger, onRebalance: @escaping @Sendable (Rebalance) -> Void) throws(KafkaError) {
         guard properties["group.id"] != nil else { throw KafkaError("a Kafka consumer needs the property group.id") }
         let configuration = try properties.withDefaults(Self.defaults).makeConfiguration()
+        // Never asked of librdkafka in the handler: rd_kafka_rebalance_protocol() waits on the
+        // group's thread, and in the revocation that rd_kafka_consumer_close() runs it can wait for
+        // ever (librdkafka #4041, open against 2.0 and 2.1). The protocol follows from the
+        // assignors, which librdkafka requires to be all of one kind.
+        let cooperative = Self.value(of: "partition.assignment.strategy", in: configuration)?.contains("cooperative") ?? false
         rd_kafka_conf_set_rebalance_cb(configuration) { handle, error, partitions, opaque in
             guard let handle, let partitions, let opaque else { return }
             Unmanaged<HandleCallbacks>.fromOpaque(opaque).takeUnretainedValue().rebalance?(handle, error, partitions)
@@ -47,7 +52,6 @@ public final class KafkaConsumer: Sendable {
         self.revokedWhilePolling = revokedWhilePolling
         let callbacks = HandleCallbacks(logger: logger) { handle, error, list in
             let partitions = Self.partitions(in: list)
-            let cooperative = String(cString: rd_kafka_rebalance_protocol(handle)) == "COOPERATIVE"
             switch error {
             case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
                 onRebalance(.assigned(partitions))
@@ -210,6 +214,15 @@ public final class KafkaConsumer: Sendable {
             topicPartition: KafkaTopicPartition(topic: topic, partition: message.partition), offset: message.offset,
             key: key, value: value, headers: headers, timestamp: timestamp >= 0 ? timestamp : nil
         )
+    }
+
+    /// A property's value in `configuration`, defaults included.
+    private static func value(of name: String, in configuration: OpaquePointer) -> String? {
+        var size = 0
+        guard rd_kafka_conf_get(configuration, name, nil, &size) == RD_KAFKA_CONF_OK, size > 0 else { return nil }
+        var value = [CChar](repeating: 0, count: size)
+        guard rd_kafka_conf_get(configuration, name, &value, &size) == RD_KAFKA_CONF_OK else { return nil }
+        return String(cBuffer: value)
     }
 
     private static func partitions(in list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) -> [KafkaTopicPartition] {

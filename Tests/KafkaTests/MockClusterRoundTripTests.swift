@@ -79,4 +79,46 @@ import Testing
         let delivery = try #require(await iterator.next()).get()
         #expect(delivery.offset == 1)
     }
+
+    /// Both rebalance protocols, as the assignors name them: the member is given every partition
+    /// (an eager assignment, or an incremental one, as the protocol demands), reads what was
+    /// produced, and gives every partition back when it closes.
+    @Test(arguments: ["range,roundrobin", "cooperative-sticky"])
+    func aMemberIsAssignedReadsAndGivesBackEveryPartition(strategy: String) async throws {
+        let cluster = try KafkaMockCluster(brokers: 1)
+        defer { withExtendedLifetime(cluster) {} }
+        try cluster.createTopic("members", partitions: 3)
+        let producer = try KafkaProducer(properties: KafkaProperties(["bootstrap.servers": cluster.bootstrapServers]), logger: logger)
+        defer { producer.close() }
+        for partition: Int32 in 0..<3 {
+            _ = try await producer.send(KafkaOutgoingMessage(topic: "members", partition: partition, key: nil, value: ByteBuffer(string: "\(partition)")))
+        }
+        let (rebalances, rebalance) = AsyncStream.makeStream(of: KafkaConsumer.Rebalance.self)
+        let consumer = try KafkaConsumer(
+            properties: KafkaProperties([
+                "bootstrap.servers": cluster.bootstrapServers, "group.id": "members", "partition.assignment.strategy": strategy,
+            ]),
+            logger: logger
+        ) { rebalance.yield($0) }
+        try consumer.subscribe(["members"])
+        var read: Set<String> = []
+        let deadline = ContinuousClock.now.advanced(by: .seconds(30))
+        while read.count < 3, ContinuousClock.now < deadline {
+            for message in try await consumer.poll(maxMessages: 10, timeout: .milliseconds(200)) { read.insert(String(buffer: message.value)) }
+        }
+        #expect(read == ["0", "1", "2"])
+        await consumer.close()
+        rebalance.finish()
+        let all = Set((0..<Int32(3)).map { KafkaTopicPartition(topic: "members", partition: $0) })
+        var assigned: Set<KafkaTopicPartition> = []
+        var revoked: Set<KafkaTopicPartition> = []
+        for await change in rebalances {
+            switch change {
+            case let .assigned(partitions): assigned.formUnion(partitions)
+            case let .revoked(partitions): revoked.formUnion(partitions)
+            }
+        }
+        #expect(assigned == all)
+        #expect(revoked == all)
+    }
 }
