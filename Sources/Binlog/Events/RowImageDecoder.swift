@@ -90,41 +90,34 @@ final class RowImageDecoder: Sendable {
 
     private func decodeImage(_ cursor: inout ByteCursor, present: UnsafeRawBufferPointer, presentCount: Int, partial: inout PartialJSON?) throws(BinlogError) -> [ColumnValue?] {
         let nulls = try cursor.readBytes((presentCount + 7) >> 3)
-        var failure: BinlogError?
-        // Filled in place rather than appended to: no capacity checks per value.
-        let values = steps.withUnsafeBufferPointer { steps in
-            [ColumnValue?](unsafeUninitializedCapacity: steps.count) { values, initialized in
-                var nullIndex = 0
-                for index in 0..<steps.count {
-                    let value: ColumnValue?
-                    if present[index >> 3] & (1 << (index & 7)) == 0 {
-                        value = nil
-                    } else if nulls[nullIndex >> 3] & (1 << (nullIndex & 7)) != 0 {
-                        nullIndex &+= 1
-                        value = .null
+        // Reserved, then appended to: `reserveCapacity` allocates through code specialised for
+        // `ColumnValue?`, where `init(unsafeUninitializedCapacity:)` calls the standard library's
+        // generic allocator, which looks up the storage class's metadata for every row (measured:
+        // 361 of the 700 instructions of making a row's array).
+        var values: [ColumnValue?] = []
+        values.reserveCapacity(steps.count)
+        var nullIndex = 0
+        for index in 0..<steps.count {
+            if present[index >> 3] & (1 << (index & 7)) == 0 {
+                values.append(nil)
+            } else if nulls[nullIndex >> 3] & (1 << (nullIndex & 7)) != 0 {
+                nullIndex &+= 1
+                values.append(.null)
+            } else {
+                nullIndex &+= 1
+                do throws(BinlogError) {
+                    if partial != nil, jsonOrdinals[index] >= 0, let bits = partial?.bits, Self.bit(bits, jsonOrdinals[index]) {
+                        values.append(try applyDiffs(&cursor, column: index, partial: &partial))
+                    } else if let plain = try steps[index].decode(&cursor) {
+                        values.append(plain)
                     } else {
-                        nullIndex &+= 1
-                        do throws(BinlogError) {
-                            if partial != nil, jsonOrdinals[index] >= 0, let bits = partial?.bits, Self.bit(bits, jsonOrdinals[index]) {
-                                value = try applyDiffs(&cursor, column: index, partial: &partial)
-                            } else {
-                                if let plain = try steps[index].decode(&cursor) {
-                                    value = plain
-                                } else {
-                                    value = try columns[index].decode(&cursor)
-                                }
-                            }
-                        } catch {
-                            failure = located(error, column: index)
-                            return
-                        }
+                        values.append(try columns[index].decode(&cursor))
                     }
-                    (values.baseAddress! + index).initialize(to: value)
-                    initialized = index &+ 1
+                } catch {
+                    throw located(error, column: index)
                 }
             }
         }
-        if let failure { throw failure }
         return values
     }
 
