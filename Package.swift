@@ -203,7 +203,7 @@ let package = Package(
         .testTarget(name: "ElasticsearchTests", dependencies: ["Elasticsearch"]),
         .testTarget(name: "PositionsTests", dependencies: ["Positions"]),
         .testTarget(name: "CoordinationTests", dependencies: ["Coordination"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"]),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "AdminTests", dependencies: ["Admin", "Pipeline"]),
         .testTarget(name: "OperationsTests", dependencies: ["Operations", "Binlog", "ChangeCapture", "Elasticsearch", .product(name: "NIOCore", package: "swift-nio")]),

@@ -3,6 +3,7 @@ import ChangeCapture
 import Foundation
 import NIOCore
 import Pipeline
+import TestSupport
 import Testing
 
 /// The admin API of a running pipeline: `/metrics`, `/status`, `/ready` and `/health` after a known

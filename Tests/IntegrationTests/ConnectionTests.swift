@@ -1,5 +1,6 @@
 import ChangeCapture
 import MySQLProtocol
+import TestSupport
 import Testing
 
 /// Logging in, TLS, and the errors a user sees when the server refuses.

@@ -2,6 +2,7 @@ import Coordination
 import Foundation
 import Pipeline
 import Positions
+import TestSupport
 import Testing
 
 #if canImport(Glibc)

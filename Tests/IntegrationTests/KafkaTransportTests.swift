@@ -3,6 +3,7 @@ import ChangeCapture
 import Foundation
 import Kafka
 import Pipeline
+import TestSupport
 import Testing
 
 /// `sluice capture` → Kafka (librdkafka's mock cluster) → `sluice apply` → the ES-API server,

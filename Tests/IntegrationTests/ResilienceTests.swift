@@ -1,6 +1,7 @@
 import ChangeCapture
 import Foundation
 import Positions
+import TestSupport
 import Testing
 
 /// The in-process pipeline stopped, restarted, starved of its sink, and pointed at a purged binlog:

@@ -1,6 +1,7 @@
 import ChangeCapture
 import Foundation
 import Positions
+import TestSupport
 import Testing
 
 /// `source.urls` on the failover pair of `scripts/services`: a primary and its replica (log_slave_updates)

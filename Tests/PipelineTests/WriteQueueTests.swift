@@ -1,5 +1,8 @@
 import ChangeCapture
+import Elasticsearch
+import Logging
 import Testing
+import TestSupport
 
 @testable import Pipeline
 
@@ -57,6 +60,30 @@ import Testing
         #expect(await !queue.isSettled)
         await queue.abandon()
         #expect(await queue.isSettled)
+        #expect(await queue.checkpoint == nil)
+    }
+
+    /// A batch that fails for good while a later write of its document waits behind it: the drain
+    /// stops with the failure, although the other senders wait for that batch, which never completes.
+    @Test func aFailedBatchStopsTheDrainWhileALaterWriteOfItsDocumentWaits() async throws {
+        let queue = WriteQueue<Checkpoint>(maxBytes: 1 << 20)
+        await queue.push([write("a")], commit: commit(100))
+        await queue.push([write("a", version: 2)], commit: commit(200))
+        let writer = BulkWriter(logger: Logger(label: "test")) { _ in
+            throw ElasticsearchError(.invalidRequest, "refused for good")
+        }
+        // A reader that would go on for ever: only the failure ends the drain.
+        let reader = Task<Void, any Error> { try await Task.sleep(for: .seconds(3600)) }
+        // Bounded: before the fix the drain never ended.
+        await #expect(throws: ElasticsearchError.self) {
+            try await bounded(.seconds(60), "the drain to stop with the failure") {
+                try await queue.drain(
+                    reader: reader, settings: BulkSettings(maxDocuments: 1, concurrency: 3), writer: writer,
+                    deadLetters: DeadLetterFile(path: nil), logger: Logger(label: "test")
+                ) {}
+            }
+        }
+        #expect(reader.isCancelled)
         #expect(await queue.checkpoint == nil)
     }
 

@@ -50,7 +50,12 @@ extension WriteQueue {
                 if case let .failure(error) = await reader.result, !(error is CancellationError) { throw error }
             }
             do {
-                try await group.waitForAll()
+                // Child by child, not `waitForAll()`, which rethrows a failure only once every child
+                // has ended: the other senders may be waiting for the failed sender's batch (a
+                // later write of one of its documents waits behind it), which never completes,
+                // so they end only once the queue is abandoned below. (A cancelled apply member
+                // whose batch was cut short hung that way; so would any failed pipeline.)
+                while try await group.next() != nil {}
             } catch {
                 onFailure()
                 reader.cancel()

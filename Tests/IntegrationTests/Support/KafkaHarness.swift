@@ -3,6 +3,7 @@ import Foundation
 import Kafka
 import NIOCore
 import Pipeline
+import TestSupport
 
 /// librdkafka's mock cluster in this process (the real protocol on loopback ports), with what the
 /// Kafka tests need around it: configurations for capture and apply, and waits on real conditions

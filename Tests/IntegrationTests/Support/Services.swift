@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Runs `scripts/services` from this checkout, for tests that restart a server.
 enum Services {

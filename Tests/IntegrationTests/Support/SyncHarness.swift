@@ -7,6 +7,7 @@ import MySQLProtocol
 import Pipeline
 import Positions
 import ServiceLifecycle
+import TestSupport
 
 /// Runs the sync pipeline in this process against a scratch database and the ES-API server, and
 /// compares index with table.

@@ -2,13 +2,17 @@ import Foundation
 import Synchronization
 
 /// A wait that took longer than its generous bound; the message says what was awaited.
-struct TimedOut: Error, CustomStringConvertible {
-    var description: String
+public struct TimedOut: Error, CustomStringConvertible {
+    public var description: String
+
+    public init(description: String) {
+        self.description = description
+    }
 }
 
 /// Awaits `operation`, but fails after `bound` with a message naming `what` was awaited, instead of
 /// hanging the test. A hung operation is cancelled and left behind, never awaited.
-func bounded<T: Sendable>(
+public func bounded<T: Sendable>(
     _ bound: Duration, _ what: String, _ operation: @escaping @Sendable () async throws -> T
 ) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
@@ -32,7 +36,7 @@ func bounded<T: Sendable>(
 
 /// Polls `condition` every 20 ms until it holds, failing after `bound` with a message naming `what`
 /// was awaited and, if given, the last state seen.
-func waitUntil(
+public func waitUntil(
     _ bound: Duration, _ what: String, lastSeen: @Sendable () async -> String = { "" },
     _ condition: @Sendable () async throws -> Bool
 ) async throws {
