@@ -16,7 +16,13 @@ enum CoordinationServer: String, CaseIterable, Sendable, CustomStringConvertible
     var description: String { rawValue }
 
     /// A store for `pipeline` under a prefix of its own, so tests never share a position or a leader.
-    func store(pipeline: String, prefix: String = "/sluice-test", lease: Duration = .seconds(4)) throws -> any CoordinatedPositionStore {
+    ///
+    /// The lease is long because the stores give each request a sixth of it (at most 3 s) before
+    /// counting the server as silent, and under the whole suite's load a lease grant sometimes took
+    /// over the 1 s a 4 s lease gives, or the lease ran out between keep-alives (CoordinatedStoreTests,
+    /// three times in ten full runs). No test waits for a lease to run out: they end leadership by
+    /// resigning or by removing the leader record.
+    func store(pipeline: String, prefix: String = "/sluice-test", lease: Duration = .seconds(18)) throws -> any CoordinatedPositionStore {
         switch self {
         case .zookeeper: try ZooKeeperPositionStore(ensemble: address, prefix: prefix, pipeline: pipeline, lease: lease)
         case .etcd: EtcdPositionStore(endpoints: [address], prefix: prefix, pipeline: pipeline, lease: lease)
