@@ -69,11 +69,14 @@ final class HandleCallbacks: Sendable {
     let logger: Logger
     /// A consumer's rebalance callback: the handle, assign or revoke, and the partitions.
     let rebalance: Rebalance?
+    /// A producer's handler of the messages it produced with a number.
+    let numberedDelivery: KafkaProducer.NumberedDelivery?
 
     typealias Rebalance = @Sendable (OpaquePointer, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) -> Void
 
-    init(logger: Logger, rebalance: Rebalance? = nil) {
+    init(logger: Logger, rebalance: Rebalance? = nil, numberedDelivery: KafkaProducer.NumberedDelivery? = nil) {
         self.logger = logger
         self.rebalance = rebalance
+        self.numberedDelivery = numberedDelivery
     }
 }

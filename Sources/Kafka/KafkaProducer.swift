@@ -5,7 +5,9 @@ import NIOConcurrencyHelpers
 import NIOCore
 
 /// A librdkafka producer with delivery reports: each message's completion runs once the broker
-/// acknowledged it, or once librdkafka gave up on it.
+/// acknowledged it, or once librdkafka gave up on it. A message is produced either with a
+/// completion of its own, or with a number that the producer's one `NumberedDelivery` handler is
+/// told: the way for a stream of many messages, which allocates nothing per message.
 ///
 /// Defaults, which the caller's properties override: an idempotent producer
 /// (`enable.idempotence=true`, so retries neither duplicate nor reorder), and the `murmur2_random`
@@ -20,23 +22,38 @@ public final class KafkaProducer: Sendable {
         "compression.codec": "lz4",
     ]
 
+    /// Told, on the poll thread, the fate of each message produced with a number: the number, and
+    /// nil once the broker acknowledged it or why librdkafka gave up on it.
+    public typealias NumberedDelivery = @Sendable (UInt64, KafkaError?) -> Void
+
     private let handle: KafkaHandle
     private let poller: PollThread
 
-    /// - Parameter properties: librdkafka properties; `bootstrap.servers` at least.
-    public init(properties: KafkaProperties, logger: Logger) throws(KafkaError) {
+    /// - Parameters:
+    ///   - properties: librdkafka properties; `bootstrap.servers` at least.
+    ///   - onNumberedDelivery: the handler of messages produced with `produce(_:number:)`.
+    public init(properties: KafkaProperties, logger: Logger, onNumberedDelivery: NumberedDelivery? = nil) throws(KafkaError) {
         let configuration = try properties.withDefaults(Self.defaults).makeConfiguration()
-        rd_kafka_conf_set_dr_msg_cb(configuration) { _, message, _ in
-            guard let message, let ticket = message.pointee._private else { return }
-            let completion = Unmanaged<DeliveryTicket>.fromOpaque(ticket).takeRetainedValue()
+        rd_kafka_conf_set_dr_msg_cb(configuration) { _, message, callbacks in
+            guard let message, let opaque = message.pointee._private else { return }
             let error = message.pointee.err
-            if error == RD_KAFKA_RESP_ERR_NO_ERROR {
-                completion.complete(.success(KafkaDelivery(topic: completion.topic, partition: message.pointee.partition, offset: message.pointee.offset)))
-            } else {
-                completion.complete(.failure(KafkaError("Kafka did not take a message", error: error)))
+            let failure = error == RD_KAFKA_RESP_ERR_NO_ERROR ? nil : KafkaError("Kafka did not take a message", error: error)
+            switch MessageOpaque(opaque) {
+            case let .number(number):
+                guard let callbacks else { return }
+                Unmanaged<HandleCallbacks>.fromOpaque(callbacks).takeUnretainedValue().numberedDelivery?(number, failure)
+            case let .ticket(ticket):
+                let completion = Unmanaged<DeliveryTicket>.fromOpaque(ticket).takeRetainedValue()
+                if let failure {
+                    completion.complete(.failure(failure))
+                } else {
+                    completion.complete(.success(KafkaDelivery(topic: completion.topic, partition: message.pointee.partition, offset: message.pointee.offset)))
+                }
             }
         }
-        handle = try KafkaHandle(kind: RD_KAFKA_PRODUCER, configuration: configuration, callbacks: HandleCallbacks(logger: logger))
+        handle = try KafkaHandle(
+            kind: RD_KAFKA_PRODUCER, configuration: configuration, callbacks: HandleCallbacks(logger: logger, numberedDelivery: onNumberedDelivery)
+        )
         poller = PollThread(name: "sluice-kafka-producer", handle: handle)
     }
 
@@ -44,11 +61,25 @@ public final class KafkaProducer: Sendable {
     /// librdkafka gave up. While librdkafka's queue is full this waits for deliveries to make room.
     public func produce(_ message: KafkaOutgoingMessage, onDelivery: @escaping @Sendable (Result<KafkaDelivery, KafkaError>) -> Void) async throws {
         let ticket = Unmanaged.passRetained(DeliveryTicket(topic: message.topic, onDelivery)).toOpaque()
+        do {
+            try await produce(message, opaque: ticket)
+        } catch {
+            Unmanaged<DeliveryTicket>.fromOpaque(ticket).release()
+            throw error
+        }
+    }
+
+    /// Queues `message`; the producer's `onNumberedDelivery` is told `number` (below 2⁶³) with its
+    /// fate. While librdkafka's queue is full this waits for deliveries to make room.
+    public func produce(_ message: KafkaOutgoingMessage, number: UInt64) async throws {
+        try await produce(message, opaque: MessageOpaque.pointer(number: number))
+    }
+
+    private func produce(_ message: KafkaOutgoingMessage, opaque: UnsafeMutableRawPointer) async throws {
         while true {
-            let error = enqueue(message, ticket: ticket)
+            let error = enqueue(message, opaque: opaque)
             if error == RD_KAFKA_RESP_ERR_NO_ERROR { return }
             guard error == RD_KAFKA_RESP_ERR__QUEUE_FULL else {
-                Unmanaged<DeliveryTicket>.fromOpaque(ticket).release()
                 throw KafkaError("cannot produce to \(message.topic)", error: error)
             }
             // Room comes as the poll thread serves delivery reports.
@@ -102,7 +133,7 @@ public final class KafkaProducer: Sendable {
         handle.destroy()
     }
 
-    private func enqueue(_ message: KafkaOutgoingMessage, ticket: UnsafeMutableRawPointer) -> rd_kafka_resp_err_t {
+    private func enqueue(_ message: KafkaOutgoingMessage, opaque: UnsafeMutableRawPointer) -> rd_kafka_resp_err_t {
         var headers: OpaquePointer?
         if !message.headers.isEmpty {
             headers = rd_kafka_headers_new(message.headers.count)
@@ -114,7 +145,7 @@ public final class KafkaProducer: Sendable {
             withKey(message.key) { key in
                 sluice_rd_kafka_produce(
                     handle.pointer, message.topic, message.partition ?? RD_KAFKA_PARTITION_UA,
-                    key?.baseAddress, key?.count ?? 0, value.baseAddress, value.count, headers, ticket
+                    key?.baseAddress, key?.count ?? 0, value.baseAddress, value.count, headers, opaque
                 )
             }
         }
@@ -139,5 +170,21 @@ final class DeliveryTicket: Sendable {
     init(topic: String, _ complete: @escaping @Sendable (Result<KafkaDelivery, KafkaError>) -> Void) {
         self.topic = topic
         self.complete = complete
+    }
+}
+
+/// A message's opaque pointer: a retained `DeliveryTicket`, or a number with the lowest bit set
+/// (a ticket's address is aligned, so its lowest bit is clear).
+enum MessageOpaque {
+    case ticket(UnsafeMutableRawPointer)
+    case number(UInt64)
+
+    init(_ pointer: UnsafeMutableRawPointer) {
+        let bits = UInt(bitPattern: pointer)
+        self = bits & 1 == 1 ? .number(UInt64(bits >> 1)) : .ticket(pointer)
+    }
+
+    static func pointer(number: UInt64) -> UnsafeMutableRawPointer {
+        UnsafeMutableRawPointer(bitPattern: UInt(number) << 1 | 1)!
     }
 }

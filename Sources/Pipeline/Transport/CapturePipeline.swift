@@ -43,9 +43,9 @@ public struct CapturePipeline: Service {
         }
         let (store, saved) = try await configuration.positions.open(instead: self.store)
         try await InitialSnapshot(configuration: configuration, logger: logger).refuseTablesWithoutID()
-        let producer = try KafkaProducer(properties: kafka.properties, logger: logger)
-        defer { producer.close() }
         let ledger = DeliveryLedger()
+        let producer = try KafkaProducer(properties: kafka.properties, logger: logger, onNumberedDelivery: ledger.settle)
+        defer { producer.close() }
         metrics.started()
         logger.info("capturing", metadata: ["saved": "\(saved.map { "\($0.file):\($0.offset)" } ?? "none")", "kafka": "\(kafka.redacted)"])
         let reader = Task {

@@ -1,6 +1,7 @@
 import ChangeCapture
 import Foundation
 import Kafka
+import NIOCore
 
 /// `sluice capture`'s bookkeeping: messages are numbered as they are produced, and a
 /// transaction's commit position becomes the checkpoint only once Kafka confirmed every message
@@ -10,8 +11,9 @@ final class DeliveryLedger: @unchecked Sendable {
         var next: UInt64 = 0
         /// Every message below this is delivered.
         var lowest: UInt64 = 0
-        /// Delivered messages at or above `lowest`.
-        var ahead: Set<UInt64> = []
+        /// Whether each message from `lowest` on is delivered, up to the last one reported: a ring
+        /// rather than a set, so a report costs no hashing and, once warm, no allocation.
+        var ahead = CircularBuffer<Bool>(initialCapacity: 1024)
         var commits = CommitLedger<Checkpoint>()
         var failure: KafkaError?
     }
@@ -35,15 +37,22 @@ final class DeliveryLedger: @unchecked Sendable {
         }
     }
 
-    /// Kafka's report for message `sequence`. A failure is kept, and the checkpoint never passes it.
-    func settle(_ sequence: UInt64, _ result: Result<KafkaDelivery, KafkaError>) {
+    /// Kafka's report for message `sequence`: nil when delivered. A failure is kept, and the
+    /// checkpoint never passes it.
+    @Sendable func settle(_ sequence: UInt64, _ failure: KafkaError?) {
         lock.withLock {
-            guard case .success = result else {
-                if state.failure == nil, case let .failure(error) = result { state.failure = error }
+            if let failure {
+                if state.failure == nil { state.failure = failure }
                 return
             }
-            state.ahead.insert(sequence)
-            while state.ahead.remove(state.lowest) != nil { state.lowest += 1 }
+            let index = Int(sequence - state.lowest)
+            while state.ahead.count <= index { state.ahead.append(false) }
+            state.ahead[state.ahead.index(state.ahead.startIndex, offsetBy: index)] = true
+            guard index == 0 else { return }
+            while state.ahead.first == true {
+                state.ahead.removeFirst()
+                state.lowest += 1
+            }
             state.commits.advance(settledBelow: state.lowest)
         }
     }

@@ -13,10 +13,23 @@ public struct KafkaChangeEncoder {
     /// `{db}` and `{table}` are replaced: `sluice.{db}.{table}` by default, or one fixed name.
     public let topicTemplate: String
     private var mapper: DocumentMapper
-    private var topics: [ObjectIdentifier: String] = [:]
-    /// The rows event of the previous change and the change's row within it (Debezium's `row`).
-    private var lastEvent: (offset: UInt64, row: Int) = (.max, 0)
-    private var valueSizeHint = 256
+    private var layouts: [ObjectIdentifier: LayoutParts] = [:]
+    /// The rows event of the previous change, the change's row within it (Debezium's `row`), and
+    /// the event's position header.
+    private var lastEvent: (file: String, offset: UInt64, row: Int, header: KafkaHeader?) = ("", .max, 0, nil)
+    /// The previous change's GTID and its header: one per transaction.
+    private var lastGTID: (gtid: String, header: KafkaHeader)?
+    /// The value of each message is written here: the message shares it, and once the message is
+    /// gone (librdkafka copies it when it is produced) the next one reuses its storage.
+    private var scratch = ByteBufferAllocator().buffer(capacity: 1024)
+
+    /// What every message of one table layout shares. It holds the layout, so that the layout's
+    /// address, the cache's key, is never another layout's while it is cached.
+    private struct LayoutParts {
+        let layout: TableLayout
+        let topic: String
+        let keyColumns: KafkaHeader?
+    }
 
     public static let defaultTopicTemplate = "sluice.{db}.{table}"
 
@@ -31,22 +44,22 @@ public struct KafkaChangeEncoder {
         message(for: change, key: try documentKey(change), commit: commit)
     }
 
-    /// The last change of each document among `changes`, in the order of those last changes, each
-    /// with its document key.
+    /// The last change of each document among `changes`, in the order of those last changes: its
+    /// index in `changes` and its document key.
     ///
     /// Documents are told apart by table layout and key. Two layouts of one table in a chunk would
     /// only keep both changes, in order: dropping the earlier is an optimisation, never needed.
-    public mutating func lastChangePerDocument(_ changes: [RowChange]) throws -> [(change: RowChange, key: String)] {
-        var keyed: [(change: RowChange, key: String)] = []
+    public mutating func lastChangePerDocument(_ changes: [RowChange]) throws -> [(index: Int, key: String)] {
+        var keyed: [(index: Int, key: String)] = []
         keyed.reserveCapacity(changes.count)
-        for change in changes { keyed.append((change, try documentKey(change))) }
+        for index in changes.indices { keyed.append((index, try documentKey(changes[index]))) }
         guard keyed.count > 1 else { return keyed }
         var seen = Set<LayoutKey>(minimumCapacity: keyed.count)
         var superseded: [Bool] = []
-        for index in keyed.indices.reversed()
-        where !seen.insert(LayoutKey(layout: ObjectIdentifier(keyed[index].change.layout), key: keyed[index].key)).inserted {
+        for position in keyed.indices.reversed()
+        where !seen.insert(LayoutKey(layout: ObjectIdentifier(changes[keyed[position].index].layout), key: keyed[position].key)).inserted {
             if superseded.isEmpty { superseded = Array(repeating: false, count: keyed.count) }
-            superseded[index] = true
+            superseded[position] = true
         }
         // Most chunks (inserts) touch each document once: nothing to drop, nothing to copy.
         guard !superseded.isEmpty else { return keyed }
@@ -58,42 +71,66 @@ public struct KafkaChangeEncoder {
         let key: String
     }
 
-    /// The message for `change` with document key `key`.
+    /// The message for `change` with document key `key`. Its value shares this encoder's buffer
+    /// until the next message is made.
     public mutating func message(for change: RowChange, key: String, commit: ReplicationPosition?) -> KafkaOutgoingMessage {
-        let row = change.position.offset == lastEvent.offset ? lastEvent.row + 1 : 0
-        lastEvent = (change.position.offset, row)
-        // Sized from the previous message: growing a buffer from empty copied it several times.
-        var value = ByteBufferAllocator().buffer(capacity: valueSizeHint)
+        let position = change.position
+        if position.offset != lastEvent.offset || position.file != lastEvent.file {
+            lastEvent = (position.file, position.offset, 0, nil)
+        } else {
+            lastEvent.row += 1
+        }
+        scratch.clear()
         switch format {
         case .sluice:
-            change.writeJSONLine(into: &value)
-            value.moveWriterIndex(to: value.writerIndex - 1)
+            change.writeJSONLine(into: &scratch)
+            scratch.moveWriterIndex(to: scratch.writerIndex - 1)
         case .canal:
-            change.writeCanalFlatMessage(into: &value)
+            change.writeCanalFlatMessage(into: &scratch)
         case .debezium:
-            change.writeDebeziumEnvelope(row: row, into: &value)
+            change.writeDebeziumEnvelope(row: lastEvent.row, into: &scratch)
         }
-        var headers = [
-            KafkaHeader(KafkaChangeHeader.version, String(change.position.version)),
-            KafkaHeader(KafkaChangeHeader.position, "\(change.position.file):\(change.position.offset)"),
-        ]
-        if let gtid = change.position.gtid { headers.append(KafkaHeader(KafkaChangeHeader.gtid, gtid)) }
+        let parts = self.parts(for: change.layout)
+        var headers: [KafkaHeader] = []
+        headers.reserveCapacity(6)
+        headers.append(KafkaHeader(KafkaChangeHeader.version, Self.decimal(position.version)))
+        headers.append(positionHeader())
+        if let gtid = position.gtid { headers.append(gtidHeader(gtid)) }
         if let commit {
             headers.append(KafkaHeader(KafkaChangeHeader.commit, "\(commit.file):\(commit.offset)"))
             if let gtids = commit.gtidSet { headers.append(KafkaHeader(KafkaChangeHeader.commitGTIDs, gtids)) }
         }
-        if let keyColumns = change.keyColumns {
-            var names = ByteBuffer()
-            names.writeInteger(UInt8(ascii: "["))
-            for (position, index) in keyColumns.enumerated() {
-                if position > 0 { names.writeInteger(UInt8(ascii: ",")) }
-                names.writeJSONString(change.columns[index])
-            }
-            names.writeInteger(UInt8(ascii: "]"))
-            headers.append(KafkaHeader(KafkaChangeHeader.keyColumns, Array(names.readableBytesView)))
+        if let keyColumns = parts.keyColumns { headers.append(keyColumns) }
+        return KafkaOutgoingMessage(topic: parts.topic, key: Array(key.utf8), value: scratch, headers: headers)
+    }
+
+    /// The position header of the last event, made once per event.
+    private mutating func positionHeader() -> KafkaHeader {
+        if let header = lastEvent.header { return header }
+        let header = KafkaHeader(KafkaChangeHeader.position, "\(lastEvent.file):\(lastEvent.offset)")
+        lastEvent.header = header
+        return header
+    }
+
+    /// The GTID header, made once per transaction.
+    private mutating func gtidHeader(_ gtid: String) -> KafkaHeader {
+        if let last = lastGTID, last.gtid == gtid { return last.header }
+        let header = KafkaHeader(KafkaChangeHeader.gtid, gtid)
+        lastGTID = (gtid, header)
+        return header
+    }
+
+    /// `value` in decimal digits, without a String in between.
+    private static func decimal(_ value: UInt64) -> [UInt8] {
+        var divisor: UInt64 = 1
+        while value / divisor >= 10 { divisor *= 10 }
+        var digits: [UInt8] = []
+        digits.reserveCapacity(20)
+        while divisor > 0 {
+            digits.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+            divisor /= 10
         }
-        valueSizeHint = value.readableBytes + value.readableBytes / 4
-        return KafkaOutgoingMessage(topic: topic(for: change), key: Array(key.utf8), value: value, headers: headers)
+        return digits
     }
 
     /// The document's `_id`, as the Elasticsearch sink names it: the new id for an insert or
@@ -110,12 +147,24 @@ public struct KafkaChangeEncoder {
         }
     }
 
-    private mutating func topic(for change: RowChange) -> String {
-        let identifier = ObjectIdentifier(change.layout)
-        if let topic = topics[identifier] { return topic }
-        let topic = topicTemplate.replacingOccurrences(of: "{db}", with: change.database).replacingOccurrences(of: "{table}", with: change.table)
-        if topics.count >= 4096 { topics.removeAll() }
-        topics[identifier] = topic
-        return topic
+    private mutating func parts(for layout: TableLayout) -> LayoutParts {
+        let identifier = ObjectIdentifier(layout)
+        if let parts = layouts[identifier] { return parts }
+        let topic = topicTemplate.replacingOccurrences(of: "{db}", with: layout.database).replacingOccurrences(of: "{table}", with: layout.table)
+        var keyColumns: KafkaHeader?
+        if let indexes = layout.keyColumns {
+            var names = ByteBuffer()
+            names.writeInteger(UInt8(ascii: "["))
+            for (position, index) in indexes.enumerated() {
+                if position > 0 { names.writeInteger(UInt8(ascii: ",")) }
+                names.writeJSONString(layout.columns[index])
+            }
+            names.writeInteger(UInt8(ascii: "]"))
+            keyColumns = KafkaHeader(KafkaChangeHeader.keyColumns, Array(names.readableBytesView))
+        }
+        if layouts.count >= 4096 { layouts.removeAll() }
+        let parts = LayoutParts(layout: layout, topic: topic, keyColumns: keyColumns)
+        layouts[identifier] = parts
+        return parts
     }
 }

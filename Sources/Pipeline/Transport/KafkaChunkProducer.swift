@@ -1,5 +1,6 @@
 import ChangeCapture
 import Kafka
+import Logging
 
 /// Produces the source's chunks to Kafka, one message per document per chunk, and keeps the
 /// ledger that says which commit positions Kafka has confirmed everything before.
@@ -9,10 +10,13 @@ public struct KafkaChunkProducer {
     private let producer: KafkaProducer
     private let ledger: DeliveryLedger
 
-    public init(encoder: KafkaChangeEncoder, producer: KafkaProducer) {
-        self.init(encoder: encoder, producer: producer, ledger: DeliveryLedger())
+    /// With a producer of its own, made from `properties`; `close()` releases it.
+    public init(encoder: KafkaChangeEncoder, properties: KafkaProperties, logger: Logger) throws(KafkaError) {
+        let ledger = DeliveryLedger()
+        self.init(encoder: encoder, producer: try KafkaProducer(properties: properties, logger: logger, onNumberedDelivery: ledger.settle), ledger: ledger)
     }
 
+    /// `producer`'s numbered deliveries must go to `ledger.settle`.
     init(encoder: KafkaChangeEncoder, producer: KafkaProducer, ledger: DeliveryLedger) {
         self.encoder = encoder
         self.producer = producer
@@ -25,11 +29,10 @@ public struct KafkaChunkProducer {
         if let failure = ledger.failure {
             throw PipelineError("Kafka did not take a change: \(failure). The saved position stays before it; fix the cause and start again")
         }
-        let changes = try encoder.lastChangePerDocument(chunk.changes)
-        for (index, change) in changes.enumerated() {
-            let message = encoder.message(for: change.change, key: change.key, commit: index == changes.count - 1 ? chunk.commit : nil)
-            let sequence = ledger.reserve()
-            try await producer.produce(message) { [ledger] in ledger.settle(sequence, $0) }
+        let kept = try encoder.lastChangePerDocument(chunk.changes)
+        for (position, change) in kept.enumerated() {
+            let message = encoder.message(for: chunk.changes[change.index], key: change.key, commit: position == kept.count - 1 ? chunk.commit : nil)
+            try await producer.produce(message, number: ledger.reserve())
         }
         if let commit = chunk.commit {
             ledger.record(Checkpoint(position: commit, timestamp: chunk.changes.last?.timestamp ?? 0))
@@ -44,4 +47,9 @@ public struct KafkaChunkProducer {
 
     /// The first delivery Kafka refused, if any.
     public var failure: KafkaError? { ledger.failure }
+
+    /// Flushes what is queued for up to `timeout`, and releases the producer.
+    public func close(timeout: Duration = .seconds(10)) {
+        producer.close(timeout: timeout)
+    }
 }

@@ -57,8 +57,7 @@ struct KafkaBench: AsyncParsableCommand {
         let topic = "bench"
         try cluster.createTopic(topic, partitions: partitions)
         let properties = KafkaProperties(["bootstrap.servers": cluster.bootstrapServers, "queue.buffering.max.messages": "1000000"])
-        let producer = try KafkaProducer(properties: properties, logger: logger)
-        var chunks = KafkaChunkProducer(encoder: KafkaChangeEncoder(format: format, topicTemplate: topic), producer: producer)
+        var chunks = try KafkaChunkProducer(encoder: KafkaChangeEncoder(format: format, topicTemplate: topic), properties: properties, logger: logger)
         let captureStart = ContinuousClock.now
         let captureCPU = ThreadCPU.now()
         var changes = try BinlogFileChanges(bytes: bytes, fileName: name)
@@ -68,7 +67,7 @@ struct KafkaBench: AsyncParsableCommand {
         let capture = Self.seconds(ContinuousClock.now - captureStart)
         let captureSeconds = ThreadCPU.now().seconds(since: captureCPU)
         let messages = Int(chunks.produced)
-        producer.close()
+        chunks.close()
 
         let consumerProperties = KafkaProperties(["bootstrap.servers": cluster.bootstrapServers, "group.id": "bench"])
         let consumer = try KafkaConsumer(properties: consumerProperties, logger: logger) { _ in }
