@@ -29,6 +29,9 @@ struct KafkaBench: AsyncParsableCommand {
     @Option(name: .long, help: "Partitions of the topic: the mock cluster keeps 5 MiB of each, which apply then reads.")
     var partitions: Int = 32
 
+    @Option(name: .long, help: "A librdkafka property for the producer, NAME=VALUE, as kafka.properties would set it; repeatable.")
+    var property: [String] = []
+
     func run() async throws {
         guard let format = KafkaMessageFormat(rawValue: format) else {
             throw CLIError("--format must be one of \(KafkaMessageFormat.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -56,7 +59,11 @@ struct KafkaBench: AsyncParsableCommand {
         let cluster = try KafkaMockCluster(brokers: 1, logger: logger)
         let topic = "bench"
         try cluster.createTopic(topic, partitions: partitions)
-        let properties = KafkaProperties(["bootstrap.servers": cluster.bootstrapServers, "queue.buffering.max.messages": "1000000"])
+        var properties = KafkaProperties(["bootstrap.servers": cluster.bootstrapServers, "queue.buffering.max.messages": "1000000"])
+        for assignment in property {
+            guard let equals = assignment.firstIndex(of: "=") else { throw CLIError("--property takes NAME=VALUE, not \(assignment)") }
+            properties[String(assignment[..<equals])] = String(assignment[assignment.index(after: equals)...])
+        }
         var chunks = try KafkaChunkProducer(encoder: KafkaChangeEncoder(format: format, topicTemplate: topic), properties: properties, logger: logger)
         let captureStart = ContinuousClock.now
         let captureCPU = ThreadCPU.now()
