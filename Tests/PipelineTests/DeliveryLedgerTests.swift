@@ -35,6 +35,10 @@ import Testing
         ledger.settle(3, nil)
         #expect(ledger.checkpoint == Self.checkpoint(200))
         #expect(ledger.unconfirmed == 0)
+        // A report of a number already passed changes nothing.
+        ledger.settle(0, nil)
+        #expect(ledger.checkpoint == Self.checkpoint(200))
+        #expect(ledger.unconfirmed == 0)
     }
 
     @Test func aRefusedMessageKeepsTheCheckpointBeforeIt() {

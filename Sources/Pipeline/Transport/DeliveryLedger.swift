@@ -45,6 +45,8 @@ final class DeliveryLedger: @unchecked Sendable {
                 if state.failure == nil { state.failure = failure }
                 return
             }
+            // librdkafka reports each message once; a number already passed changes nothing.
+            guard sequence >= state.lowest else { return }
             let index = Int(sequence - state.lowest)
             while state.ahead.count <= index { state.ahead.append(false) }
             state.ahead[state.ahead.index(state.ahead.startIndex, offsetBy: index)] = true
