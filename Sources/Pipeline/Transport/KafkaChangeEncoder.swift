@@ -93,7 +93,7 @@ public struct KafkaChangeEncoder {
         let parts = self.parts(for: change.layout)
         var headers: [KafkaHeader] = []
         headers.reserveCapacity(6)
-        headers.append(KafkaHeader(KafkaChangeHeader.version, Self.decimal(position.version)))
+        headers.append(KafkaHeader(KafkaChangeHeader.version, String(position.version)))
         headers.append(positionHeader())
         if let gtid = position.gtid { headers.append(gtidHeader(gtid)) }
         if let commit {
@@ -118,19 +118,6 @@ public struct KafkaChangeEncoder {
         let header = KafkaHeader(KafkaChangeHeader.gtid, gtid)
         lastGTID = (gtid, header)
         return header
-    }
-
-    /// `value` in decimal digits, without a String in between.
-    private static func decimal(_ value: UInt64) -> [UInt8] {
-        var divisor: UInt64 = 1
-        while value / divisor >= 10 { divisor *= 10 }
-        var digits: [UInt8] = []
-        digits.reserveCapacity(20)
-        while divisor > 0 {
-            digits.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
-            divisor /= 10
-        }
-        return digits
     }
 
     /// The document's `_id`, as the Elasticsearch sink names it: the new id for an insert or
