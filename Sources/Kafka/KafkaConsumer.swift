@@ -42,8 +42,9 @@ public final class KafkaConsumer: Sendable {
         // Never asked of librdkafka in the handler: rd_kafka_rebalance_protocol() waits on the
         // group's thread, and in the revocation that rd_kafka_consumer_close() runs it can wait for
         // ever (librdkafka #4041, open against 2.0 and 2.1). The protocol follows from the
-        // assignors, which librdkafka requires to be all of one kind.
-        let cooperative = Self.value(of: "partition.assignment.strategy", in: configuration)?.contains("cooperative") ?? false
+        // assignors, which librdkafka requires to be all of one kind; its default ones (range,
+        // roundrobin) are eager.
+        let cooperative = properties["partition.assignment.strategy"]?.contains("cooperative") ?? false
         rd_kafka_conf_set_rebalance_cb(configuration) { handle, error, partitions, opaque in
             guard let handle, let partitions, let opaque else { return }
             Unmanaged<HandleCallbacks>.fromOpaque(opaque).takeUnretainedValue().rebalance?(handle, error, partitions)
@@ -214,15 +215,6 @@ public final class KafkaConsumer: Sendable {
             topicPartition: KafkaTopicPartition(topic: topic, partition: message.partition), offset: message.offset,
             key: key, value: value, headers: headers, timestamp: timestamp >= 0 ? timestamp : nil
         )
-    }
-
-    /// A property's value in `configuration`, defaults included.
-    private static func value(of name: String, in configuration: OpaquePointer) -> String? {
-        var size = 0
-        guard rd_kafka_conf_get(configuration, name, nil, &size) == RD_KAFKA_CONF_OK, size > 0 else { return nil }
-        var value = [CChar](repeating: 0, count: size)
-        guard rd_kafka_conf_get(configuration, name, &value, &size) == RD_KAFKA_CONF_OK else { return nil }
-        return String(cBuffer: value)
     }
 
     private static func partitions(in list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) -> [KafkaTopicPartition] {
