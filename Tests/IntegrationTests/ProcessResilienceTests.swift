@@ -2,10 +2,10 @@ import ChangeCapture
 import Foundation
 import Positions
 import Testing
+import TestSupport
 
 #if canImport(Glibc)
 import Glibc
-import TestSupport
 #endif
 
 /// The `sluice` executable under the signals a machine sends it: SIGKILL mid-workload (a crash),
