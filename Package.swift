@@ -160,8 +160,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // glibc malloc settings for `sluice run`.
-        .target(name: "CMallocTuning"),
+        // mimalloc (Debian's libmimalloc-dev) as the executable's allocator, and its settings for
+        // the long-running commands.
+        .target(name: "CMallocTuning", linkerSettings: [.linkedLibrary("mimalloc")]),
         .executableTarget(
             name: "sluice",
             dependencies: [
