@@ -89,6 +89,24 @@ import Testing
         ])
     }
 
+    /// The version and position headers are made once per event: every change gets those of its own.
+    @Test func eachChangeCarriesTheVersionAndPositionOfItsOwnEvent() throws {
+        var encoder = KafkaChangeEncoder(format: .sluice)
+        var version = Self.update(id: 1, at: 100)
+        version.position.version = 7
+        let changes = [Self.update(id: 1, at: 100), Self.update(id: 2, at: 100), version, Self.update(id: 1, at: 200)]
+        let headers = try changes.map { change in
+            let message = try encoder.message(for: change, commit: nil)
+            return message.headers.filter { $0.name != "sluice.key" }.map { "\($0.name)=\(String(decoding: $0.value, as: UTF8.self))" }
+        }
+        #expect(headers == [
+            ["sluice.version=100", "sluice.position=mariadb-bin.000003:100"],
+            ["sluice.version=100", "sluice.position=mariadb-bin.000003:100"],
+            ["sluice.version=7", "sluice.position=mariadb-bin.000003:100"],
+            ["sluice.version=200", "sluice.position=mariadb-bin.000003:200"],
+        ])
+    }
+
     /// An update of row `id` of `layout`, at `offset`.
     static func update(id: Int64, at offset: UInt64, layout: TableLayout = layout) -> RowChange {
         var row = before

@@ -15,13 +15,21 @@ public struct KafkaChangeEncoder {
     private var mapper: DocumentMapper
     private var layouts: [ObjectIdentifier: LayoutParts] = [:]
     /// The rows event of the previous change, the change's row within it (Debezium's `row`), and
-    /// the event's position header.
-    private var lastEvent: (file: String, offset: UInt64, row: Int, header: KafkaHeader?) = ("", .max, 0, nil)
+    /// the event's position and version headers.
+    private var lastEvent: (file: String, offset: UInt64, row: Int, headers: EventHeaders?) = ("", .max, 0, nil)
+
+    private struct EventHeaders {
+        let position: KafkaHeader
+        let versionNumber: UInt64
+        let version: KafkaHeader
+    }
     /// The previous change's GTID and its header: one per transaction.
     private var lastGTID: (gtid: String, header: KafkaHeader)?
     /// The value of each message is written here: the message shares it, and once the message is
     /// gone (librdkafka copies it when it is produced) the next one reuses its storage.
     private var scratch = ByteBufferAllocator().buffer(capacity: 1024)
+    /// The headers of each message are gathered here, reused the same way.
+    private var headers: [KafkaHeader] = []
 
     /// What every message of one table layout shares. It holds the layout, so that the layout's
     /// address, the cache's key, is never another layout's while it is cached.
@@ -91,10 +99,10 @@ public struct KafkaChangeEncoder {
             change.writeDebeziumEnvelope(row: lastEvent.row, into: &scratch)
         }
         let parts = self.parts(for: change.layout)
-        var headers: [KafkaHeader] = []
-        headers.reserveCapacity(6)
-        headers.append(KafkaHeader(KafkaChangeHeader.version, String(position.version)))
-        headers.append(positionHeader())
+        let eventHeaders = self.eventHeaders(version: position.version)
+        headers.removeAll(keepingCapacity: true)
+        headers.append(eventHeaders.version)
+        headers.append(eventHeaders.position)
         if let gtid = position.gtid { headers.append(gtidHeader(gtid)) }
         if let commit {
             headers.append(KafkaHeader(KafkaChangeHeader.commit, "\(commit.file):\(commit.offset)"))
@@ -104,12 +112,17 @@ public struct KafkaChangeEncoder {
         return KafkaOutgoingMessage(topic: parts.topic, key: Array(key.utf8), value: scratch, headers: headers)
     }
 
-    /// The position header of the last event, made once per event.
-    private mutating func positionHeader() -> KafkaHeader {
-        if let header = lastEvent.header { return header }
-        let header = KafkaHeader(KafkaChangeHeader.position, "\(lastEvent.file):\(lastEvent.offset)")
-        lastEvent.header = header
-        return header
+    /// The position and version headers of the last event, made once per event. The version is
+    /// compared too, so that a change with another version at the same position never gets these.
+    private mutating func eventHeaders(version: UInt64) -> EventHeaders {
+        if let headers = lastEvent.headers, headers.versionNumber == version { return headers }
+        let headers = EventHeaders(
+            position: KafkaHeader(KafkaChangeHeader.position, "\(lastEvent.file):\(lastEvent.offset)"),
+            versionNumber: version,
+            version: KafkaHeader(KafkaChangeHeader.version, String(version))
+        )
+        lastEvent.headers = headers
+        return headers
     }
 
     /// The GTID header, made once per transaction.
