@@ -130,6 +130,10 @@ import Testing
 
         let distinct = try encoder.lastChangePerDocument([Self.update(id: 5, at: 60), Self.update(id: 6, at: 70)])
         #expect(distinct.map(\.index) == [0, 1])
+
+        // Inserts alone are all kept, in order, even should a key repeat.
+        let inserts = try encoder.lastChangePerDocument([Self.change(.insert), Self.change(.insert)])
+        #expect(inserts.map(\.index) == [0, 1])
     }
 
     @Test func sluiceValueIsTheTailLine() throws {

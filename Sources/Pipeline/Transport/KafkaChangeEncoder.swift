@@ -61,7 +61,9 @@ public struct KafkaChangeEncoder {
         var keyed: [(index: Int, key: String)] = []
         keyed.reserveCapacity(changes.count)
         for index in changes.indices { keyed.append((index, try documentKey(changes[index]))) }
-        guard keyed.count > 1 else { return keyed }
+        // Inserts alone touch each document once, unless a key the user chose repeats: then both
+        // are kept, in order, which is never wrong.
+        guard keyed.count > 1, changes.contains(where: { $0.operation != .insert }) else { return keyed }
         var seen = Set<LayoutKey>(minimumCapacity: keyed.count)
         var superseded: [Bool] = []
         for position in keyed.indices.reversed()
@@ -69,7 +71,6 @@ public struct KafkaChangeEncoder {
             if superseded.isEmpty { superseded = Array(repeating: false, count: keyed.count) }
             superseded[position] = true
         }
-        // Most chunks (inserts) touch each document once: nothing to drop, nothing to copy.
         guard !superseded.isEmpty else { return keyed }
         return keyed.indices.compactMap { superseded[$0] ? nil : keyed[$0] }
     }
