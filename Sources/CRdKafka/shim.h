@@ -5,14 +5,15 @@
 #include <librdkafka/rdkafka_mock.h>
 
 /* rd_kafka_producev is variadic, which Swift cannot call: one fixed-argument form of it.
-   The key and value are copied; `headers` is taken over on success. */
+   The topic is a handle, not a name: a name is looked up under the client's write lock for
+   every message. The key and value are copied; `headers` is taken over on success. */
 static inline rd_kafka_resp_err_t sluice_rd_kafka_produce(
-    rd_kafka_t *rk, const char *topic, int32_t partition,
+    rd_kafka_t *rk, rd_kafka_topic_t *topic, int32_t partition,
     const void *key, size_t key_len, const void *value, size_t value_len,
     rd_kafka_headers_t *headers, void *opaque) {
     return rd_kafka_producev(
         rk,
-        RD_KAFKA_V_TOPIC(topic),
+        RD_KAFKA_V_RKT(topic),
         RD_KAFKA_V_PARTITION(partition),
         RD_KAFKA_V_KEY(key, key_len),
         RD_KAFKA_V_VALUE((void *)value, value_len),

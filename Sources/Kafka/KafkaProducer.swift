@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
+import Synchronization
 
 /// A librdkafka producer with delivery reports: each message's completion runs once the broker
 /// acknowledged it, or once librdkafka gave up on it. A message is produced either with a
@@ -28,6 +29,7 @@ public final class KafkaProducer: Sendable {
 
     private let handle: KafkaHandle
     private let poller: PollThread
+    private let topics = Mutex(TopicHandles())
 
     /// - Parameters:
     ///   - properties: librdkafka properties; `bootstrap.servers` at least.
@@ -69,22 +71,20 @@ public final class KafkaProducer: Sendable {
         }
     }
 
-    /// Queues `message`; the producer's `onNumberedDelivery` is told `number` (below 2⁶³) with its
-    /// fate. While librdkafka's queue is full this waits for deliveries to make room.
-    public func produce(_ message: KafkaOutgoingMessage, number: UInt64) async throws {
-        try await produce(message, opaque: MessageOpaque.pointer(number: number))
+    /// Queues `message` if librdkafka's queue has room; the producer's `onNumberedDelivery` is told
+    /// `number` (below 2⁶³) with its fate. Returns false, having queued nothing, while the queue is
+    /// full: then `waitForRoom()` and try again. A stream produced this way suspends only when it must.
+    public func tryProduce(_ message: KafkaOutgoingMessage, number: UInt64) throws(KafkaError) -> Bool {
+        try enqueue(message, opaque: MessageOpaque.pointer(number: number))
+    }
+
+    /// Waits a moment: room in librdkafka's queue comes as the poll thread serves delivery reports.
+    public func waitForRoom() async throws {
+        try await Task.sleep(for: .milliseconds(1))
     }
 
     private func produce(_ message: KafkaOutgoingMessage, opaque: UnsafeMutableRawPointer) async throws {
-        while true {
-            let error = enqueue(message, opaque: opaque)
-            if error == RD_KAFKA_RESP_ERR_NO_ERROR { return }
-            guard error == RD_KAFKA_RESP_ERR__QUEUE_FULL else {
-                throw KafkaError("cannot produce to \(message.topic)", error: error)
-            }
-            // Room comes as the poll thread serves delivery reports.
-            try await Task.sleep(for: .milliseconds(1))
-        }
+        while try !enqueue(message, opaque: opaque) { try await waitForRoom() }
     }
 
     /// Produces `message` and returns once the broker acknowledged it.
@@ -125,33 +125,78 @@ public final class KafkaProducer: Sendable {
         rd_kafka_purge(handle.pointer, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
         _ = flush(timeout: .milliseconds(100))
         poller.stop()
+        destroyTopicHandles()
         handle.destroy()
     }
 
     deinit {
         poller.stop()
+        destroyTopicHandles()
         handle.destroy()
     }
 
-    private func enqueue(_ message: KafkaOutgoingMessage, opaque: UnsafeMutableRawPointer) -> rd_kafka_resp_err_t {
+    /// The handles of the topics produced to, by name, made on first use; and the last one used,
+    /// since a stream's messages mostly go to one topic.
+    private struct TopicHandles {
+        var byName: [String: OpaquePointer] = [:]
+        var last: (name: String, handle: OpaquePointer)?
+    }
+
+    private func topicHandle(_ name: String) throws(KafkaError) -> OpaquePointer {
+        try topics.withLock { topics throws(KafkaError) in
+            if let last = topics.last, last.name == name { return last.handle }
+            let topic: OpaquePointer
+            if let known = topics.byName[name] {
+                topic = known
+            } else {
+                // Without a configuration of its own, the topic takes the topic-level properties
+                // the producer was given, as a topic named in each call did.
+                guard let made = rd_kafka_topic_new(handle.pointer, name, nil) else {
+                    throw KafkaError("cannot produce to \(name)", error: rd_kafka_last_error())
+                }
+                topics.byName[name] = made
+                topic = made
+            }
+            topics.last = (name, topic)
+            return topic
+        }
+    }
+
+    /// librdkafka wants the application's topic handles gone before the client.
+    private func destroyTopicHandles() {
+        let handles = topics.withLock { topics in
+            defer { topics = TopicHandles() }
+            return Array(topics.byName.values)
+        }
+        for topic in handles { rd_kafka_topic_destroy(topic) }
+    }
+
+    /// Hands `message` to librdkafka: false when its queue is full.
+    private func enqueue(_ message: KafkaOutgoingMessage, opaque: UnsafeMutableRawPointer) throws(KafkaError) -> Bool {
+        let topic = try topicHandle(message.topic)
         var headers: OpaquePointer?
         if !message.headers.isEmpty {
             headers = rd_kafka_headers_new(message.headers.count)
             for header in message.headers {
-                _ = header.value.withUnsafeBytes { rd_kafka_header_add(headers, header.name, -1, $0.baseAddress, $0.count) }
+                // Passed as a String, a name short enough to be stored inline is copied to the heap.
+                _ = header.name.withCString { name in
+                    header.value.withUnsafeBytes { rd_kafka_header_add(headers, name, -1, $0.baseAddress, $0.count) }
+                }
             }
         }
         let error = message.value.withUnsafeReadableBytes { value in
             withKey(message.key) { key in
                 sluice_rd_kafka_produce(
-                    handle.pointer, message.topic, message.partition ?? RD_KAFKA_PARTITION_UA,
+                    handle.pointer, topic, message.partition ?? RD_KAFKA_PARTITION_UA,
                     key?.baseAddress, key?.count ?? 0, value.baseAddress, value.count, headers, opaque
                 )
             }
         }
         // On success librdkafka owns the headers.
-        if error != RD_KAFKA_RESP_ERR_NO_ERROR, let headers { rd_kafka_headers_destroy(headers) }
-        return error
+        if error == RD_KAFKA_RESP_ERR_NO_ERROR { return true }
+        if let headers { rd_kafka_headers_destroy(headers) }
+        guard error == RD_KAFKA_RESP_ERR__QUEUE_FULL else { throw KafkaError("cannot produce to \(message.topic)", error: error) }
+        return false
     }
 
     private func withKey<R>(_ key: [UInt8]?, _ body: (UnsafeRawBufferPointer?) -> R) -> R {

@@ -30,9 +30,13 @@ public struct KafkaChunkProducer {
             throw PipelineError("Kafka did not take a change: \(failure). The saved position stays before it; fix the cause and start again")
         }
         let kept = try encoder.lastChangePerDocument(chunk.changes)
+        let firstNumber = ledger.reserve(kept.count)
         for (position, change) in kept.enumerated() {
             let message = encoder.message(for: chunk.changes[change.index], key: change.key, commit: position == kept.count - 1 ? chunk.commit : nil)
-            try await producer.produce(message, number: ledger.reserve())
+            // Suspends only while librdkafka's queue is full, not once per message.
+            while try !producer.tryProduce(message, number: firstNumber + UInt64(position)) {
+                try await producer.waitForRoom()
+            }
         }
         if let commit = chunk.commit {
             ledger.record(Checkpoint(position: commit, timestamp: chunk.changes.last?.timestamp ?? 0))
