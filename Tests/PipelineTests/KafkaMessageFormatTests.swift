@@ -89,21 +89,29 @@ import Testing
         ])
     }
 
-    /// The version and position headers are made once per event: every change gets those of its own.
-    @Test func eachChangeCarriesTheVersionAndPositionOfItsOwnEvent() throws {
+    /// The topic and headers are made once per event: every change gets those of its own.
+    @Test func eachChangeCarriesTheVersionPositionGTIDAndTopicOfItsOwnEvent() throws {
         var encoder = KafkaChangeEncoder(format: .sluice)
         var version = Self.update(id: 1, at: 100)
         version.position.version = 7
-        let changes = [Self.update(id: 1, at: 100), Self.update(id: 2, at: 100), version, Self.update(id: 1, at: 200)]
-        let headers = try changes.map { change in
+        var gtid = Self.update(id: 2, at: 100)
+        gtid.position = ChangePosition(file: "mariadb-bin.000003", offset: 100, gtid: "0-1-9", version: 7)
+        let other = TableLayout(database: "shop", table: "returns", columns: Self.layout.columns, keyColumns: [0])
+        let changes = [
+            Self.update(id: 1, at: 100), Self.update(id: 3, at: 100, layout: other), Self.update(id: 2, at: 100), version, gtid,
+            Self.update(id: 1, at: 200),
+        ]
+        let messages = try changes.map { change in
             let message = try encoder.message(for: change, commit: nil)
-            return message.headers.filter { $0.name != "sluice.key" }.map { "\($0.name)=\(String(decoding: $0.value, as: UTF8.self))" }
+            return [message.topic] + message.headers.filter { $0.name != "sluice.key" }.map { "\($0.name)=\(String(decoding: $0.value, as: UTF8.self))" }
         }
-        #expect(headers == [
-            ["sluice.version=100", "sluice.position=mariadb-bin.000003:100"],
-            ["sluice.version=100", "sluice.position=mariadb-bin.000003:100"],
-            ["sluice.version=7", "sluice.position=mariadb-bin.000003:100"],
-            ["sluice.version=200", "sluice.position=mariadb-bin.000003:200"],
+        #expect(messages == [
+            ["sluice.shop.orders", "sluice.version=100", "sluice.position=mariadb-bin.000003:100"],
+            ["sluice.shop.returns", "sluice.version=100", "sluice.position=mariadb-bin.000003:100"],
+            ["sluice.shop.orders", "sluice.version=100", "sluice.position=mariadb-bin.000003:100"],
+            ["sluice.shop.orders", "sluice.version=7", "sluice.position=mariadb-bin.000003:100"],
+            ["sluice.shop.orders", "sluice.version=7", "sluice.position=mariadb-bin.000003:100", "sluice.gtid=0-1-9"],
+            ["sluice.shop.orders", "sluice.version=200", "sluice.position=mariadb-bin.000003:200"],
         ])
     }
 

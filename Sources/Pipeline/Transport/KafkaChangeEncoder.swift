@@ -15,21 +15,23 @@ public struct KafkaChangeEncoder {
     private var mapper: DocumentMapper
     private var layouts: [ObjectIdentifier: LayoutParts] = [:]
     /// The rows event of the previous change, the change's row within it (Debezium's `row`), and
-    /// the event's position and version headers.
-    private var lastEvent: (file: String, offset: UInt64, row: Int, headers: EventHeaders?) = ("", .max, 0, nil)
+    /// what the event's messages share.
+    private var lastEvent: (file: String, offset: UInt64, row: Int, parts: EventParts?) = ("", .max, 0, nil)
 
-    private struct EventHeaders {
-        let position: KafkaHeader
-        let versionNumber: UInt64
-        let version: KafkaHeader
+    /// The topic and headers of a rows event's messages, made once per event. A change with
+    /// another version, layout or GTID at the same position (only tests make one) gets its own.
+    private struct EventParts {
+        let version: UInt64
+        let layout: TableLayout
+        let gtid: String?
+        let topic: String
+        /// The version, position, GTID and key-columns headers.
+        let headers: [KafkaHeader]
     }
-    /// The previous change's GTID and its header: one per transaction.
-    private var lastGTID: (gtid: String, header: KafkaHeader)?
+
     /// The value of each message is written here: the message shares it, and once the message is
     /// gone (librdkafka copies it when it is produced) the next one reuses its storage.
     private var scratch = ByteBufferAllocator().buffer(capacity: 1024)
-    /// The headers of each message are gathered here, reused the same way.
-    private var headers: [KafkaHeader] = []
 
     /// What every message of one table layout shares. It holds the layout, so that the layout's
     /// address, the cache's key, is never another layout's while it is cached.
@@ -62,8 +64,8 @@ public struct KafkaChangeEncoder {
         keyed.reserveCapacity(changes.count)
         for index in changes.indices { keyed.append((index, try documentKey(changes[index]))) }
         // Inserts alone touch each document once, unless a key the user chose repeats: then both
-        // are kept, in order, which is never wrong.
-        guard keyed.count > 1, changes.contains(where: { $0.operation != .insert }) else { return keyed }
+        // are kept, in order, which is never wrong. (Read by index: iterating copied each change.)
+        guard keyed.count > 1, changes.indices.contains(where: { changes[$0].operation != .insert }) else { return keyed }
         var seen = Set<LayoutKey>(minimumCapacity: keyed.count)
         var superseded: [Bool] = []
         for position in keyed.indices.reversed()
@@ -99,39 +101,30 @@ public struct KafkaChangeEncoder {
         case .debezium:
             change.writeDebeziumEnvelope(row: lastEvent.row, into: &scratch)
         }
-        let parts = self.parts(for: change.layout)
-        let eventHeaders = self.eventHeaders(version: position.version)
-        headers.removeAll(keepingCapacity: true)
-        headers.append(eventHeaders.version)
-        headers.append(eventHeaders.position)
-        if let gtid = position.gtid { headers.append(gtidHeader(gtid)) }
+        let parts = eventParts(for: change)
+        var headers = parts.headers
         if let commit {
             headers.append(KafkaHeader(KafkaChangeHeader.commit, "\(commit.file):\(commit.offset)"))
             if let gtids = commit.gtidSet { headers.append(KafkaHeader(KafkaChangeHeader.commitGTIDs, gtids)) }
         }
-        if let keyColumns = parts.keyColumns { headers.append(keyColumns) }
         return KafkaOutgoingMessage(topic: parts.topic, key: Array(key.utf8), value: scratch, headers: headers)
     }
 
-    /// The position and version headers of the last event, made once per event. The version is
-    /// compared too, so that a change with another version at the same position never gets these.
-    private mutating func eventHeaders(version: UInt64) -> EventHeaders {
-        if let headers = lastEvent.headers, headers.versionNumber == version { return headers }
-        let headers = EventHeaders(
-            position: KafkaHeader(KafkaChangeHeader.position, "\(lastEvent.file):\(lastEvent.offset)"),
-            versionNumber: version,
-            version: KafkaHeader(KafkaChangeHeader.version, String(version))
-        )
-        lastEvent.headers = headers
-        return headers
-    }
-
-    /// The GTID header, made once per transaction.
-    private mutating func gtidHeader(_ gtid: String) -> KafkaHeader {
-        if let last = lastGTID, last.gtid == gtid { return last.header }
-        let header = KafkaHeader(KafkaChangeHeader.gtid, gtid)
-        lastGTID = (gtid, header)
-        return header
+    private mutating func eventParts(for change: RowChange) -> EventParts {
+        let position = change.position
+        if let parts = lastEvent.parts, parts.version == position.version, parts.layout === change.layout, parts.gtid == position.gtid {
+            return parts
+        }
+        let layoutParts = self.parts(for: change.layout)
+        var headers = [
+            KafkaHeader(KafkaChangeHeader.version, String(position.version)),
+            KafkaHeader(KafkaChangeHeader.position, "\(lastEvent.file):\(lastEvent.offset)"),
+        ]
+        if let gtid = position.gtid { headers.append(KafkaHeader(KafkaChangeHeader.gtid, gtid)) }
+        if let keyColumns = layoutParts.keyColumns { headers.append(keyColumns) }
+        let parts = EventParts(version: position.version, layout: change.layout, gtid: position.gtid, topic: layoutParts.topic, headers: headers)
+        lastEvent.parts = parts
+        return parts
     }
 
     /// The document's `_id`, as the Elasticsearch sink names it: the new id for an insert or
