@@ -49,6 +49,10 @@ import TestSupport
         #expect(jsonText { $0.writeJSONNumber(1e-5 as Double) } == "1e-05")
         #expect(jsonText { $0.writeJSONNumber(Double.nan) } == "null")
         #expect(jsonText { $0.writeJSONNumber(-Float.infinity) } == "null")
+        // Texts longer than a String stores inline, and the longest there is.
+        #expect(jsonText { $0.writeJSONNumber(86938.83262941615 as Double) } == "86938.83262941615")
+        #expect(jsonText { $0.writeJSONNumber(-2.2250738585072014e-308 as Double) } == "-2.2250738585072014e-308")
+        #expect(jsonText { $0.writeJSONNumber(-1.1754942e-38 as Float) } == "-1.1754942e-38")
     }
 
     @Test func base64IsStandardAndPadded() {

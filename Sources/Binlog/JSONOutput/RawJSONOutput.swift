@@ -99,16 +99,36 @@ public struct RawJSONOutput {
         guard value.isFinite else { return self.put("null") }
         // Swift's description is the shortest round-tripping form and is always valid JSON
         // (`0.1`, `1e-05`, `1.7976931348623157e+308`).
-        var text = value.description
-        text.withUTF8 { self.put(contentsOf: UnsafeRawBufferPointer($0)) }
+        self.putDescription(of: value)
     }
 
     /// Puts a float as the shortest decimal that parses back to the same `Float`; printing it via
     /// `Double` would show binary noise (`1.100000023841858` for `1.1`).
     public mutating func putJSONNumber(_ value: Float) {
         guard value.isFinite else { return self.put("null") }
-        var text = value.description
-        text.withUTF8 { self.put(contentsOf: UnsafeRawBufferPointer($0)) }
+        self.putDescription(of: value)
+    }
+
+    /// Puts the text of `value.description` without making the String, which is on the heap once
+    /// it is over 15 bytes, as most doubles are: `write(to:)` hands a number's text to the stream
+    /// in one `_writeASCII` call.
+    private mutating func putDescription(of value: some TextOutputStreamable) {
+        var stream = Stream(output: self)
+        value.write(to: &stream)
+        self = stream.output
+    }
+
+    private struct Stream: TextOutputStream {
+        var output: RawJSONOutput
+
+        mutating func write(_ string: String) {
+            var string = string
+            string.withUTF8 { output.put(contentsOf: UnsafeRawBufferPointer($0)) }
+        }
+
+        mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) {
+            output.put(contentsOf: UnsafeRawBufferPointer(buffer))
+        }
     }
 
     /// Puts `value` in decimal, zero-padded to at least `minimumDigits` digits (at most 20 digits).
