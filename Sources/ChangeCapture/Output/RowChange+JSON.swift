@@ -51,7 +51,7 @@ extension RowChange {
 
     /// `{"op":"update","db":…,"table":…,"key":`
     private var headBound: Int {
-        36 + RawJSONOutput.jsonStringBound(database) + RawJSONOutput.jsonStringBound(table)
+        14 + layout.jsonHead.count
     }
 
     private func putHead(into output: inout RawJSONOutput) {
@@ -61,11 +61,7 @@ extension RowChange {
         case .update: output.put("\"update\"")
         case .delete: output.put("\"delete\"")
         }
-        output.put(",\"db\":")
-        output.putJSONString(database)
-        output.put(",\"table\":")
-        output.putJSONString(table)
-        output.put(",\"key\":")
+        layout.jsonHead.withUnsafeBytes { output.put(contentsOf: $0) }
     }
 
     /// `{` and `}`, and for each present member a comma, its key and its value; nil when a value
@@ -199,5 +195,18 @@ extension RowChange {
         } else {
             buffer.writeJSONNull()
         }
+    }
+}
+
+extension TableLayout {
+    /// `,"db":…,"table":…,"key":`, the part of a JSON line's head that names the table.
+    static func jsonHead(database: String, table: String) -> [UInt8] {
+        var buffer = ByteBuffer()
+        buffer.writeStaticString(",\"db\":")
+        buffer.writeJSONString(database)
+        buffer.writeStaticString(",\"table\":")
+        buffer.writeJSONString(table)
+        buffer.writeStaticString(",\"key\":")
+        return Array(buffer.readableBytesView)
     }
 }
