@@ -18,6 +18,8 @@ public struct SnapshotQuery: Sendable {
     public let columnNames: ColumnLayout
     /// Indexes into `columnNames` of the primary-key columns, in key order.
     public let keyColumns: [Int]
+    /// The layout every row of the table shares, as a binlog's changes of one table share theirs.
+    public let layout: TableLayout
     let columns: [SnapshotColumn]
     /// `` `database`.`table` ``, for statements and messages.
     let qualifiedName: String
@@ -55,6 +57,7 @@ public struct SnapshotQuery: Sendable {
         self.columns = snapshotColumns
         self.columnNames = ColumnLayout(columns.map(\.name), descriptors: columns.map(\.descriptor))
         self.keyColumns = keyColumns
+        layout = TableLayout(database: database, table: table, columns: columnNames, keyColumns: keyColumns)
     }
 
     /// Reads the table's schema from `information_schema` and prepares its snapshot.

@@ -10,7 +10,9 @@ import NIOCore
 /// it has several (`[7,"a"]`): unambiguous, whatever the values contain.
 public struct DocumentMapper: Sendable {
     private let rules: [String: TableRule]
-    private var plans: [ObjectIdentifier: Plan] = [:]
+    /// Each table layout's plan, with the layout: holding it keeps its address, the key, from
+    /// being another layout's while the plan is cached.
+    private var plans: [ObjectIdentifier: (layout: TableLayout, plan: Plan)] = [:]
     /// Where each document is written first; it keeps its capacity from one document to the next.
     private var scratch = ByteBuffer()
 
@@ -36,8 +38,8 @@ public struct DocumentMapper: Sendable {
 
     /// The plan for a change's table layout.
     public mutating func plan(for change: RowChange) -> Plan {
-        let identifier = ObjectIdentifier(change.columns)
-        if let plan = plans[identifier], plans.count < 4096 { return plan }
+        let identifier = ObjectIdentifier(change.layout)
+        if let cached = plans[identifier] { return cached.plan }
         let rule = rules["\(change.database).\(change.table)"]
         let names = change.columns.names
         var idColumns = change.keyColumns
@@ -55,7 +57,7 @@ public struct DocumentMapper: Sendable {
             fields: fields
         )
         if plans.count >= 4096 { plans.removeAll() }
-        plans[identifier] = plan
+        plans[identifier] = (change.layout, plan)
         return plan
     }
 

@@ -150,9 +150,8 @@ public struct InitialSnapshot: Sendable {
     public static func changes(_ chunk: SnapshotChunk, of query: SnapshotQuery, at position: ReplicationPosition, version: UInt64) -> [RowChange] {
         chunk.rows.map { row in
             RowChange(
-                operation: .insert, database: query.database, table: query.table, columns: query.columnNames, keyColumns: query.keyColumns,
-                before: nil, after: row, position: ChangePosition(file: position.file, offset: position.offset, gtid: nil, version: version),
-                timestamp: 0
+                operation: .insert, layout: query.layout, before: nil, after: row,
+                position: ChangePosition(file: position.file, offset: position.offset, gtid: nil, version: version), timestamp: 0
             )
         }
     }
