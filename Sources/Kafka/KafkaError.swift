@@ -18,7 +18,4 @@ public struct KafkaError: Error, Sendable, CustomStringConvertible {
 
     /// The group is rebalancing: a commit is refused until it settles, and is simply tried again.
     public var isRebalanceInProgress: Bool { code == RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS.rawValue }
-
-    /// The librdkafka queue is full: the caller should wait for deliveries and try again.
-    public var isQueueFull: Bool { code == RD_KAFKA_RESP_ERR__QUEUE_FULL.rawValue }
 }

@@ -80,6 +80,38 @@ import Testing
         #expect(delivery.offset == 1)
     }
 
+    /// A numbered stream on a queue of one message: while the broker is down the first message holds
+    /// the queue and the second is refused, not lost; once the broker is back both are delivered.
+    @Test func aFullQueueRefusesAMessageUntilDeliveriesMakeRoom() async throws {
+        let cluster = try KafkaMockCluster(brokers: 1)
+        defer { withExtendedLifetime(cluster) {} }
+        try cluster.createTopic("full", partitions: 1)
+        let (reports, report) = AsyncStream.makeStream(of: (UInt64, KafkaError?).self)
+        let producer = try KafkaProducer(
+            properties: KafkaProperties(["bootstrap.servers": cluster.bootstrapServers, "queue.buffering.max.messages": "1"]),
+            logger: logger, onNumberedDelivery: { report.yield(($0, $1)) }
+        )
+        defer { producer.close() }
+        let message = { (text: String) in KafkaOutgoingMessage(topic: "full", key: nil, value: ByteBuffer(string: text)) }
+        _ = try await producer.metadata(timeout: .seconds(10))
+        try cluster.setDown(broker: 1)
+        #expect(try producer.tryProduce(message("first"), number: 0))
+        #expect(try !producer.tryProduce(message("second"), number: 1))
+        try cluster.setUp(broker: 1)
+        let deadline = ContinuousClock.now.advanced(by: .seconds(30))
+        while try !producer.tryProduce(message("second"), number: 1) {
+            try #require(ContinuousClock.now < deadline, "no room in librdkafka's queue 30 s after the broker came back")
+            try await producer.waitForRoom()
+        }
+        var delivered: [UInt64] = []
+        for await (number, failure) in reports {
+            #expect(failure == nil)
+            delivered.append(number)
+            if delivered.count == 2 { break }
+        }
+        #expect(delivered == [0, 1])
+    }
+
     /// Both rebalance protocols, as the assignors name them: the member is given every partition
     /// (an eager assignment, or an incremental one, as the protocol demands), reads what was
     /// produced, and gives every partition back when it closes.
