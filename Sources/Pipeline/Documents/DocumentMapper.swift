@@ -10,9 +10,7 @@ import NIOCore
 /// it has several (`[7,"a"]`): unambiguous, whatever the values contain.
 public struct DocumentMapper: Sendable {
     private let rules: [String: TableRule]
-    /// Each table layout's plan, with the layout: holding it keeps its address, the key, from
-    /// being another layout's while the plan is cached.
-    private var plans: [ObjectIdentifier: (layout: TableLayout, plan: Plan)] = [:]
+    private var plans = LayoutCache<Plan>()
     /// Where each document is written first; it keeps its capacity from one document to the next.
     private var scratch = ByteBuffer()
 
@@ -38,8 +36,7 @@ public struct DocumentMapper: Sendable {
 
     /// The plan for a change's table layout.
     public mutating func plan(for change: RowChange) -> Plan {
-        let identifier = ObjectIdentifier(change.layout)
-        if let cached = plans[identifier] { return cached.plan }
+        if let plan = plans[change.layout] { return plan }
         let rule = rules["\(change.database).\(change.table)"]
         let names = change.columns.names
         var idColumns = change.keyColumns
@@ -56,8 +53,7 @@ public struct DocumentMapper: Sendable {
             idColumns: idColumns,
             fields: fields
         )
-        if plans.count >= 4096 { plans.removeAll() }
-        plans[identifier] = (change.layout, plan)
+        plans[change.layout] = plan
         return plan
     }
 

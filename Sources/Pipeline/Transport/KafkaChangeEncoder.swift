@@ -13,7 +13,7 @@ public struct KafkaChangeEncoder {
     /// `{db}` and `{table}` are replaced: `sluice.{db}.{table}` by default, or one fixed name.
     public let topicTemplate: String
     private var mapper: DocumentMapper
-    private var layouts: [ObjectIdentifier: LayoutParts] = [:]
+    private var layouts = LayoutCache<LayoutParts>()
     /// The rows event of the previous change, the change's row within it (Debezium's `row`), and
     /// what the event's messages share.
     private var lastEvent: (file: String, offset: UInt64, row: Int, parts: EventParts?) = ("", .max, 0, nil)
@@ -33,10 +33,8 @@ public struct KafkaChangeEncoder {
     /// gone (librdkafka copies it when it is produced) the next one reuses its storage.
     private var scratch = ByteBufferAllocator().buffer(capacity: 1024)
 
-    /// What every message of one table layout shares. It holds the layout, so that the layout's
-    /// address, the cache's key, is never another layout's while it is cached.
+    /// What every message of one table layout shares.
     private struct LayoutParts {
-        let layout: TableLayout
         let topic: String
         let keyColumns: KafkaHeader?
     }
@@ -142,8 +140,7 @@ public struct KafkaChangeEncoder {
     }
 
     private mutating func parts(for layout: TableLayout) -> LayoutParts {
-        let identifier = ObjectIdentifier(layout)
-        if let parts = layouts[identifier] { return parts }
+        if let parts = layouts[layout] { return parts }
         let topic = topicTemplate.replacingOccurrences(of: "{db}", with: layout.database).replacingOccurrences(of: "{table}", with: layout.table)
         var keyColumns: KafkaHeader?
         if let indexes = layout.keyColumns {
@@ -156,9 +153,8 @@ public struct KafkaChangeEncoder {
             names.writeInteger(UInt8(ascii: "]"))
             keyColumns = KafkaHeader(KafkaChangeHeader.keyColumns, Array(names.readableBytesView))
         }
-        if layouts.count >= 4096 { layouts.removeAll() }
-        let parts = LayoutParts(layout: layout, topic: topic, keyColumns: keyColumns)
-        layouts[identifier] = parts
+        let parts = LayoutParts(topic: topic, keyColumns: keyColumns)
+        layouts[layout] = parts
         return parts
     }
 }
