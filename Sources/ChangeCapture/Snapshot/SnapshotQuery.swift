@@ -14,12 +14,12 @@ import Binlog
 public struct SnapshotQuery: Sendable {
     public let database: String
     public let table: String
-    /// The table's columns in order: each row's values come in this order.
-    public let columnNames: ColumnLayout
     /// Indexes into `columnNames` of the primary-key columns, in key order.
     public let keyColumns: [Int]
     /// The layout every row of the table shares, as a binlog's changes of one table share theirs.
     public let layout: TableLayout
+    /// The table's columns in order: each row's values come in this order.
+    public var columnNames: ColumnLayout { layout.columns }
     let columns: [SnapshotColumn]
     /// `` `database`.`table` ``, for statements and messages.
     let qualifiedName: String
@@ -55,8 +55,8 @@ public struct SnapshotQuery: Sendable {
             keyColumns.append(index)
         }
         self.columns = snapshotColumns
-        self.columnNames = ColumnLayout(columns.map(\.name), descriptors: columns.map(\.descriptor))
         self.keyColumns = keyColumns
+        let columnNames = ColumnLayout(columns.map(\.name), descriptors: columns.map(\.descriptor))
         layout = TableLayout(database: database, table: table, columns: columnNames, keyColumns: keyColumns)
     }
 
