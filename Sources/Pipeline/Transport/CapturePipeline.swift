@@ -78,7 +78,7 @@ public struct CapturePipeline: Service {
         try await saver.save(ledger.checkpoint)
         if case let .failure(error) = result, !(error is CancellationError) { throw error }
         if let failure = ledger.failure {
-            throw PipelineError("Kafka did not take a change: \(failure). The saved position stays before it; fix the cause and start again")
+            throw PipelineError.kafkaRefused(failure)
         }
     }
 

@@ -80,3 +80,10 @@ final class DeliveryLedger: Sendable {
     /// Messages produced and not yet confirmed.
     var unconfirmed: UInt64 { state.withLock { $0.next - $0.lowest } }
 }
+
+extension PipelineError {
+    /// Capture's error once Kafka refused a change for good: the ledger's checkpoint stays before it.
+    static func kafkaRefused(_ failure: KafkaError) -> PipelineError {
+        PipelineError("Kafka did not take a change: \(failure). The saved position stays before it; fix the cause and start again")
+    }
+}

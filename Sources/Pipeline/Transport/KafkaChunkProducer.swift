@@ -27,7 +27,7 @@ public struct KafkaChunkProducer {
     /// if it ends a transaction. Throws the first delivery Kafka refused.
     public mutating func produce(_ chunk: ChangeChunk) async throws {
         if let failure = ledger.failure {
-            throw PipelineError("Kafka did not take a change: \(failure). The saved position stays before it; fix the cause and start again")
+            throw PipelineError.kafkaRefused(failure)
         }
         let kept = try encoder.lastChangePerDocument(chunk.changes)
         let firstNumber = ledger.reserve(kept.count)
