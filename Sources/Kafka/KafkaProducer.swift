@@ -177,10 +177,14 @@ public final class KafkaProducer: Sendable {
         var headers: OpaquePointer?
         if !message.headers.isEmpty {
             headers = rd_kafka_headers_new(message.headers.count)
-            for header in message.headers {
-                // Passed as a String, a name short enough to be stored inline is copied to the heap.
-                _ = header.name.withCString { name in
-                    header.value.withUnsafeBytes { rd_kafka_header_add(headers, name, -1, $0.baseAddress, $0.count) }
+            // Read in place: iterating the array copied each header, a retain and release of its
+            // name and value. Passed as a String, a name short enough to be stored inline would be
+            // copied to the heap.
+            message.headers.withUnsafeBufferPointer { all in
+                for index in all.indices {
+                    _ = all[index].name.withCString { name in
+                        all[index].value.withUnsafeBytes { rd_kafka_header_add(headers, name, -1, $0.baseAddress, $0.count) }
+                    }
                 }
             }
         }
