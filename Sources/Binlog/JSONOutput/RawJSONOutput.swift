@@ -29,8 +29,7 @@ public struct RawJSONOutput {
     public static func jsonStringBound(_ string: String) -> Int {
         let count = string.utf8.count
         guard count > longString else { return 6 * count + 2 }
-        var string = string
-        return string.withUTF8 { jsonStringBound(utf8: UnsafeRawBufferPointer($0)) }
+        return string.withUTF8Bytes { jsonStringBound(utf8: $0) }
     }
 
     /// At most how many bytes `putJSONString(utf8:)` puts for `bytes`; see `jsonStringBound(_:)`.
@@ -66,8 +65,7 @@ public struct RawJSONOutput {
     /// Puts `string` as a quoted JSON string, escaped as `ByteBuffer.writeJSONString(_:)` says; it
     /// takes at most `jsonStringBound(string)` bytes.
     public mutating func putJSONString(_ string: String) {
-        var string = string
-        string.withUTF8 { self.putJSONString(utf8: UnsafeRawBufferPointer($0)) }
+        string.withUTF8Bytes { self.putJSONString(utf8: $0) }
     }
 
     /// Puts UTF-8 bytes as a quoted JSON string; they are not validated.
@@ -122,8 +120,7 @@ public struct RawJSONOutput {
         var output: RawJSONOutput
 
         mutating func write(_ string: String) {
-            var string = string
-            string.withUTF8 { output.put(contentsOf: UnsafeRawBufferPointer($0)) }
+            string.withUTF8Bytes { output.put(contentsOf: $0) }
         }
 
         mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) {

@@ -67,8 +67,7 @@ extension ColumnValue {
         case .double(let value):
             output.putJSONNumber(value)
         case .decimal(let literal):
-            var literal = literal
-            literal.withUTF8 { output.put(contentsOf: UnsafeRawBufferPointer($0)) }
+            literal.withUTF8Bytes { output.put(contentsOf: $0) }
         case .date(let date):
             guard date.month != 0, date.day != 0 else { return output.put("null") }
             output.put(UInt8(ascii: "\""))
@@ -135,8 +134,7 @@ extension ColumnValue {
             output.put(UInt8(ascii: "]"))
         case .jsonText(let text):
             guard !text.isEmpty else { return output.put("null") }
-            var text = text
-            text.withUTF8 { output.put(contentsOf: UnsafeRawBufferPointer($0)) }
+            text.withUTF8Bytes { output.put(contentsOf: $0) }
         case .vector(let elements):
             output.put(UInt8(ascii: "["))
             for (index, element) in elements.enumerated() {
