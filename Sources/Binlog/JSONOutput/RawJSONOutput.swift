@@ -160,6 +160,17 @@ public struct RawJSONOutput {
         self.count &+= digitCount
     }
 
+    /// Puts `value` as at least two digits: the fields of dates and times, which are below 100,
+    /// take one table lookup rather than the general path.
+    @inline(__always)
+    mutating func putTwoDigits(_ value: UInt64) {
+        guard value < 100, 2 <= self.base.count &- self.count else { return self.put(value, minimumDigits: 2) }
+        let pairs = UnsafeRawBufferPointer(start: Self.digitPairs.utf8Start, count: 200)
+        self.base[self.count] = pairs[Int(value) &* 2]
+        self.base[self.count &+ 1] = pairs[Int(value) &* 2 &+ 1]
+        self.count &+= 2
+    }
+
     /// `00`, `01`, … `99`. (Literals, not computed: a computed table is initialized lazily and
     /// checked for that at every use.)
     private static let digitPairs: StaticString =
@@ -184,21 +195,26 @@ public struct RawJSONOutput {
     /// Puts `YYYY-MM-DD`, the year zero-padded to four digits.
     public mutating func putCalendarDate(year: Int64, month: UInt8, day: UInt8) {
         if year < 0 { self.put(UInt8(ascii: "-")) }
-        self.put(year.magnitude, minimumDigits: 4)
+        if year.magnitude < 10_000 {
+            self.putTwoDigits(year.magnitude / 100)
+            self.putTwoDigits(year.magnitude % 100)
+        } else {
+            self.put(year.magnitude, minimumDigits: 4)
+        }
         self.put(UInt8(ascii: "-"))
-        self.put(UInt64(month), minimumDigits: 2)
+        self.putTwoDigits(UInt64(month))
         self.put(UInt8(ascii: "-"))
-        self.put(UInt64(day), minimumDigits: 2)
+        self.putTwoDigits(UInt64(day))
     }
 
     /// Puts `HH:MM:SS`, then `.` and the first `fractionDigits` (at most six) digits of the
     /// microseconds when `fractionDigits` is not zero. Hours take as many digits as they need, at least two.
     public mutating func putClockTime(hours: UInt64, minute: UInt8, second: UInt8, microsecond: UInt32, fractionDigits: UInt8) {
-        self.put(hours, minimumDigits: 2)
+        self.putTwoDigits(hours)
         self.put(UInt8(ascii: ":"))
-        self.put(UInt64(minute), minimumDigits: 2)
+        self.putTwoDigits(UInt64(minute))
         self.put(UInt8(ascii: ":"))
-        self.put(UInt64(second), minimumDigits: 2)
+        self.putTwoDigits(UInt64(second))
         let digits = Int(min(fractionDigits, 6))
         guard digits > 0 else { return }
         var divisor: UInt32 = 1
