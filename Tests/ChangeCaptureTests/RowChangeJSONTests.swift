@@ -38,6 +38,19 @@ import Testing
             """#)
     }
 
+    /// A MINIMAL update's after image holds only the changed columns: the key is read from before.
+    @Test func minimalUpdateTakesItsKeyFromTheBeforeImage() {
+        let change = RowChange(
+            operation: .update, database: "d", table: "t", columns: columns, keyColumns: [0],
+            before: [.int(7), nil, nil], after: [nil, .string("c"), nil],
+            position: ChangePosition(file: "f.000001", offset: 4, gtid: nil), timestamp: 0
+        )
+        #expect(line(change) == #"""
+            {"op":"update","db":"d","table":"t","key":{"id":7},"before":{"id":7},"after":{"name":"c"},"missing":["id","name","price"],"pos":{"file":"f.000001","pos":4},"ts":0}
+
+            """#)
+    }
+
     /// A JSON document's size is only known by writing it, so such a line is written in parts; it
     /// must read the same as one written at once.
     @Test func jsonDocumentsAndEscapedNamesAndMissingColumns() {

@@ -40,11 +40,14 @@ extension RowChange {
         }
     }
 
-    /// The key columns and the image they are read from (after, else before), when it holds them all.
+    /// The key columns and the image they are read from: after, else before, whichever holds
+    /// them all. (A MINIMAL update's after image can lack the key its before image holds.)
     private var keyMembers: (image: [ColumnValue?], columns: [Int])? {
-        guard let keyColumns, let image = after ?? before else { return nil }
-        for index in keyColumns where Self.lacks(image, index) { return nil }
-        return (image, keyColumns)
+        guard let keyColumns else { return nil }
+        func holdsKey(_ image: [ColumnValue?]) -> Bool { !keyColumns.contains { Self.lacks(image, $0) } }
+        if let after, holdsKey(after) { return (after, keyColumns) }
+        if let before, holdsKey(before) { return (before, keyColumns) }
+        return nil
     }
 
     // MARK: One buffer access
