@@ -25,7 +25,7 @@ public struct KafkaChangeEncoder {
         let layout: TableLayout
         let gtid: String?
         let topic: String
-        /// The version, position, GTID and key-columns headers.
+        /// The version, position, GTID and (for formats that need it) key-columns headers.
         let headers: [KafkaHeader]
     }
 
@@ -143,7 +143,9 @@ public struct KafkaChangeEncoder {
         if let parts = layouts[layout] { return parts }
         let topic = topicTemplate.replacingOccurrences(of: "{db}", with: layout.database).replacingOccurrences(of: "{table}", with: layout.table)
         var keyColumns: KafkaHeader?
-        if let indexes = layout.keyColumns {
+        // Each header costs librdkafka allocations and bytes on the wire: this one only goes
+        // where the value does not name the key columns already.
+        if !format.namesKeyColumns, let indexes = layout.keyColumns {
             var names = ByteBuffer()
             names.writeInteger(UInt8(ascii: "["))
             for (position, index) in indexes.enumerated() {

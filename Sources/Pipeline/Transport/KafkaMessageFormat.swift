@@ -7,9 +7,15 @@ public enum KafkaMessageFormat: String, Sendable, CaseIterable {
     case canal
     /// A Debezium-style envelope: `before`, `after`, `source`, `op` (`c`/`u`/`d`), `ts_ms`.
     case debezium
+
+    /// Whether the value names the key columns (Sluice's `key`, canal's `pkNames`); a message of
+    /// a format that does not carries them in the `sluice.key` header.
+    public var namesKeyColumns: Bool {
+        self != .debezium
+    }
 }
 
-/// The headers every message carries, whatever its format.
+/// The headers of the messages capture produces: the same in every format, but for `sluice.key`.
 public enum KafkaChangeHeader {
     /// The change's external document version, in decimal. `apply` writes with it; a message
     /// without it is written without a version (last write wins).
@@ -22,7 +28,7 @@ public enum KafkaChangeHeader {
     /// and the GTID state after it in `sluice.commit.gtids`. It marks the transaction's end.
     public static let commit = "sluice.commit"
     public static let commitGTIDs = "sluice.commit.gtids"
-    /// The primary-key column names, as a JSON array: what `apply` takes the document id from
-    /// (formats such as Debezium's do not carry it in the value).
+    /// The primary-key column names, as a JSON array: what `apply` takes the document id from.
+    /// Only on messages whose format does not name them in the value (Debezium's).
     public static let keyColumns = "sluice.key"
 }
