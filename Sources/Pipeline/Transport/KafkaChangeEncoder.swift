@@ -20,18 +20,23 @@ public struct KafkaChangeEncoder {
 
     /// The topic and headers of a rows event's messages, made once per event. A change with
     /// another version, layout or GTID at the same position (only tests make one) gets its own.
-    private struct EventParts {
+    /// (A class: each message takes it, and a struct's copy retained each of its fields.)
+    private final class EventParts {
         let version: UInt64
         let layout: TableLayout
         let gtid: String?
         let topic: String
         /// The version, position, GTID and (for formats that need it) key-columns headers.
         let headers: [KafkaHeader]
-    }
 
-    /// The value of each message is written here: the message shares it, and once the message is
-    /// gone (librdkafka copies it when it is produced) the next one reuses its storage.
-    private var scratch = ByteBufferAllocator().buffer(capacity: 1024)
+        init(version: UInt64, layout: TableLayout, gtid: String?, topic: String, headers: [KafkaHeader]) {
+            self.version = version
+            self.layout = layout
+            self.gtid = gtid
+            self.topic = topic
+            self.headers = headers
+        }
+    }
 
     /// What every message of one table layout shares.
     private struct LayoutParts {
@@ -49,7 +54,9 @@ public struct KafkaChangeEncoder {
 
     /// The message for `change`, keyed by its document. `commit` is set on the last change of a transaction.
     public mutating func message(for change: RowChange, commit: ReplicationPosition?) throws -> KafkaOutgoingMessage {
-        message(for: change, key: try documentKey(change), commit: commit)
+        var message = KafkaOutgoingMessage(topic: "", key: nil, value: ByteBuffer())
+        encode(change, key: try documentKey(change), commit: commit, into: &message)
+        return message
     }
 
     /// The last change of each document among `changes`, in the order of those last changes: its
@@ -80,32 +87,37 @@ public struct KafkaChangeEncoder {
         let key: String
     }
 
-    /// The message for `change` with document key `key`. Its value shares this encoder's buffer
-    /// until the next message is made.
-    public mutating func message(for change: RowChange, key: String, commit: ReplicationPosition?) -> KafkaOutgoingMessage {
+    /// Makes `message` the message for `change` with document key `key`, reusing its key and
+    /// value storage: messages produced one after another (librdkafka copies each) then cost no
+    /// allocation of their own.
+    public mutating func encode(_ change: RowChange, key: String, commit: ReplicationPosition?, into message: inout KafkaOutgoingMessage) {
         let position = change.position
         if position.offset != lastEvent.offset || position.file != lastEvent.file {
             lastEvent = (position.file, position.offset, 0, nil)
         } else {
             lastEvent.row += 1
         }
-        scratch.clear()
+        message.value.clear()
         switch format {
         case .sluice:
-            change.writeJSONLine(into: &scratch)
-            scratch.moveWriterIndex(to: scratch.writerIndex - 1)
+            change.writeJSONLine(into: &message.value)
+            message.value.moveWriterIndex(to: message.value.writerIndex - 1)
         case .canal:
-            change.writeCanalFlatMessage(into: &scratch)
+            change.writeCanalFlatMessage(into: &message.value)
         case .debezium:
-            change.writeDebeziumEnvelope(row: lastEvent.row, into: &scratch)
+            change.writeDebeziumEnvelope(row: lastEvent.row, into: &message.value)
         }
+        if message.key == nil { message.key = [] }
+        message.key!.removeAll(keepingCapacity: true)
+        message.key!.append(contentsOf: key.utf8)
+        message.partition = nil
         let parts = eventParts(for: change)
-        var headers = parts.headers
+        message.topic = parts.topic
+        message.headers = parts.headers
         if let commit {
-            headers.append(KafkaHeader(KafkaChangeHeader.commit, "\(commit.file):\(commit.offset)"))
-            if let gtids = commit.gtidSet { headers.append(KafkaHeader(KafkaChangeHeader.commitGTIDs, gtids)) }
+            message.headers.append(KafkaHeader(KafkaChangeHeader.commit, "\(commit.file):\(commit.offset)"))
+            if let gtids = commit.gtidSet { message.headers.append(KafkaHeader(KafkaChangeHeader.commitGTIDs, gtids)) }
         }
-        return KafkaOutgoingMessage(topic: parts.topic, key: Array(key.utf8), value: scratch, headers: headers)
     }
 
     private mutating func eventParts(for change: RowChange) -> EventParts {

@@ -1,6 +1,7 @@
 import ChangeCapture
 import Kafka
 import Logging
+import NIOCore
 
 /// Produces the source's chunks to Kafka, one message per document per chunk, and keeps the
 /// ledger that says which commit positions Kafka has confirmed everything before.
@@ -31,8 +32,9 @@ public struct KafkaChunkProducer {
         }
         let kept = try encoder.lastChangePerDocument(chunk.changes)
         let firstNumber = ledger.reserve(kept.count)
+        var message = KafkaOutgoingMessage(topic: "", key: nil, value: ByteBuffer())
         for (position, change) in kept.enumerated() {
-            let message = encoder.message(for: chunk.changes[change.index], key: change.key, commit: position == kept.count - 1 ? chunk.commit : nil)
+            encoder.encode(chunk.changes[change.index], key: change.key, commit: position == kept.count - 1 ? chunk.commit : nil, into: &message)
             // Suspends only while librdkafka's queue is full, not once per message.
             while try !producer.tryProduce(message, number: firstNumber + UInt64(position)) {
                 try await producer.waitForRoom()
