@@ -8,9 +8,13 @@ import NIOCore
 /// `ByteBuffer.writeJSONOutput(capacity:_:)` and put all of a value's, or a whole document's, bytes
 /// through this instead. Every put checks that it stays within the bound.
 public struct RawJSONOutput {
-    private let base: UnsafeMutableRawBufferPointer
+    // Usable from inline code, so that the small puts below are inlined into writers in other
+    // modules: called, they cost more than the bytes they put (measured).
+    @usableFromInline let base: UnsafeMutableRawBufferPointer
+    @usableFromInline var written = 0
+
     /// How many bytes have been put.
-    public private(set) var count = 0
+    public var count: Int { written }
 
     @usableFromInline
     init(base: UnsafeMutableRawBufferPointer) {
@@ -42,22 +46,45 @@ public struct RawJSONOutput {
     /// Above this many bytes a string's bound is worked out exactly.
     private static let longString = 1024
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func put(_ byte: UInt8) {
-        precondition(self.count < self.base.count, "JSON output beyond its reserved capacity")
-        self.base[self.count] = byte
-        self.count &+= 1
+        precondition(self.written < self.base.count, "JSON output beyond its reserved capacity")
+        self.base[self.written] = byte
+        self.written &+= 1
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func put(contentsOf bytes: UnsafeRawBufferPointer) {
         guard let source = bytes.baseAddress, bytes.count > 0 else { return }
-        precondition(bytes.count <= self.base.count &- self.count, "JSON output beyond its reserved capacity")
-        (self.base.baseAddress! + self.count).copyMemory(from: source, byteCount: bytes.count)
-        self.count &+= bytes.count
+        let count = bytes.count
+        precondition(count <= self.base.count &- self.written, "JSON output beyond its reserved capacity")
+        let destination = self.base.baseAddress! + self.written
+        // Most pieces are member names and punctuation of a few bytes, for which calling memcpy
+        // cost more than the copy (measured): up to 16 bytes go as two overlapping words.
+        if count >= 8, count <= 16 {
+            Self.copyWords(UInt64.self, from: source, to: destination, count: count)
+        } else if count >= 4, count < 8 {
+            Self.copyWords(UInt32.self, from: source, to: destination, count: count)
+        } else {
+            destination.copyMemory(from: source, byteCount: count)
+        }
+        self.written &+= count
+    }
+
+    /// Copies `count` bytes, at least one `Word` and at most two, as the first and the last word.
+    @inlinable @inline(__always)
+    static func copyWords<Word: FixedWidthInteger>(
+        _: Word.Type, from source: UnsafeRawPointer, to destination: UnsafeMutableRawPointer, count: Int
+    ) {
+        let tail = count &- MemoryLayout<Word>.size
+        let first = source.loadUnaligned(as: Word.self)
+        let last = source.loadUnaligned(fromByteOffset: tail, as: Word.self)
+        destination.storeBytes(of: first, as: Word.self)
+        destination.storeBytes(of: last, toByteOffset: tail, as: Word.self)
     }
 
     /// Puts ASCII text as it is (punctuation, member names known to need no escaping).
+    @inlinable @inline(__always)
     public mutating func put(_ text: StaticString) {
         self.put(contentsOf: UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
@@ -134,9 +161,9 @@ public struct RawJSONOutput {
     /// row's text, and a division per digit was the largest cost of writing them (measured).
     mutating func put(_ value: UInt64, minimumDigits: Int = 1) {
         let digitCount = max(Self.decimalDigitCount(value), minimumDigits)
-        precondition(digitCount <= self.base.count &- self.count, "JSON output beyond its reserved capacity")
+        precondition(digitCount <= self.base.count &- self.written, "JSON output beyond its reserved capacity")
         var value = value
-        var position = self.count &+ digitCount
+        var position = self.written &+ digitCount
         let pairs = UnsafeRawBufferPointer(start: Self.digitPairs.utf8Start, count: 200)
         while value >= 100 {
             let (quotient, remainder) = value.quotientAndRemainder(dividingBy: 100)
@@ -153,22 +180,22 @@ public struct RawJSONOutput {
             position &-= 1
             self.base[position] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value)
         }
-        while position > self.count {
+        while position > self.written {
             position &-= 1
             self.base[position] = UInt8(ascii: "0")
         }
-        self.count &+= digitCount
+        self.written &+= digitCount
     }
 
     /// Puts `value` as at least two digits: the fields of dates and times, which are below 100,
     /// take one table lookup rather than the general path.
     @inline(__always)
     mutating func putTwoDigits(_ value: UInt64) {
-        guard value < 100, 2 <= self.base.count &- self.count else { return self.put(value, minimumDigits: 2) }
+        guard value < 100, 2 <= self.base.count &- self.written else { return self.put(value, minimumDigits: 2) }
         let pairs = UnsafeRawBufferPointer(start: Self.digitPairs.utf8Start, count: 200)
-        self.base[self.count] = pairs[Int(value) &* 2]
-        self.base[self.count &+ 1] = pairs[Int(value) &* 2 &+ 1]
-        self.count &+= 2
+        self.base[self.written] = pairs[Int(value) &* 2]
+        self.base[self.written &+ 1] = pairs[Int(value) &* 2 &+ 1]
+        self.written &+= 2
     }
 
     /// `00`, `01`, … `99`. (Literals, not computed: a computed table is initialized lazily and
