@@ -109,4 +109,18 @@ import TestSupport
             #expect(Float(decoded[1]) == float, "\(json)")
         }
     }
+
+    /// Output that does not fit the room is not committed, and the buffer keeps what it had.
+    @Test func outputThatDoesNotFitIsNotWritten() {
+        var buffer = ByteBuffer(string: "kept")
+        // Far more than the few KiB of room the buffer makes.
+        let long = String(repeating: "x", count: 1 << 20)
+        #expect(!buffer.writeJSONOutputIfItFits { $0.putJSONString(long) })
+        #expect(buffer.readableBytes == 4)
+        #expect(buffer.writeJSONOutputIfItFits { $0.putJSONString("short") })
+        #expect(String(buffer: buffer) == #"kept"short""#)
+        // A value without a size bound is not put either.
+        #expect(!buffer.writeJSONOutputIfItFits { ColumnValue.json(.null).putJSON(into: &$0) })
+        #expect(String(buffer: buffer) == #"kept"short""#)
+    }
 }

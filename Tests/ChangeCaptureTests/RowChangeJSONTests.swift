@@ -51,6 +51,22 @@ import Testing
             """#)
     }
 
+    /// A line longer than the room first tried is written from its exact bound, after what the
+    /// buffer already held.
+    @Test func aLongLineIsWrittenWhole() {
+        let text = String(repeating: "ab\"", count: 3000)
+        let change = RowChange(
+            operation: .insert, database: "d", table: "t", columns: columns, keyColumns: [0],
+            before: nil, after: [.int(1), .string(text), .null],
+            position: ChangePosition(file: "f.000001", offset: 4, gtid: nil), timestamp: 0
+        )
+        var buffer = ByteBuffer(string: "first\n")
+        change.writeJSONLine(into: &buffer)
+        let escaped = String(repeating: #"ab\""#, count: 3000)
+        #expect(String(buffer: buffer) == #"first"# + "\n" + #"{"op":"insert","db":"d","table":"t","key":{"id":1},"before":null,"after":{"id":1,"name":""#
+            + escaped + #"","price":null},"pos":{"file":"f.000001","pos":4},"ts":0}"# + "\n")
+    }
+
     /// A JSON document's size is only known by writing it, so such a line is written in parts; it
     /// must read the same as one written at once.
     @Test func jsonDocumentsAndEscapedNamesAndMissingColumns() {

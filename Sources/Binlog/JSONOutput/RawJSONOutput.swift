@@ -6,7 +6,8 @@ import NIOCore
 /// cost more than the bytes when a document is written a few bytes at a time (measured: most of the
 /// time of writing a row change as a JSON line). Writers reserve a bound once with
 /// `ByteBuffer.writeJSONOutput(capacity:_:)` and put all of a value's, or a whole document's, bytes
-/// through this instead. Every put checks that it stays within the bound.
+/// through this instead. Every put checks that it stays within the bound: one that does not fit
+/// puts nothing and marks the output `overflowed`.
 public struct RawJSONOutput {
     // Usable from inline code, so that the small puts below are inlined into writers in other
     // modules: called, they cost more than the bytes they put (measured).
@@ -15,6 +16,17 @@ public struct RawJSONOutput {
 
     /// How many bytes have been put.
     public var count: Int { written }
+
+    /// Whether a put did not fit, or a value could not be put this way; what was put is then
+    /// incomplete. `ByteBuffer.writeJSONOutput(capacity:_:)` stops the program on it,
+    /// `ByteBuffer.writeJSONOutputIfItFits(_:)` writes nothing.
+    public private(set) var overflowed = false
+
+    /// Marks the output `overflowed`.
+    @usableFromInline
+    mutating func overflow() {
+        self.overflowed = true
+    }
 
     @usableFromInline
     init(base: UnsafeMutableRawBufferPointer) {
@@ -48,7 +60,7 @@ public struct RawJSONOutput {
 
     @inlinable @inline(__always)
     public mutating func put(_ byte: UInt8) {
-        precondition(self.written < self.base.count, "JSON output beyond its reserved capacity")
+        guard self.written < self.base.count else { return self.overflow() }
         self.base[self.written] = byte
         self.written &+= 1
     }
@@ -57,7 +69,7 @@ public struct RawJSONOutput {
     public mutating func put(contentsOf bytes: UnsafeRawBufferPointer) {
         guard let source = bytes.baseAddress, bytes.count > 0 else { return }
         let count = bytes.count
-        precondition(count <= self.base.count &- self.written, "JSON output beyond its reserved capacity")
+        guard count <= self.base.count &- self.written else { return self.overflow() }
         let destination = self.base.baseAddress! + self.written
         // Most pieces are member names and punctuation of a few bytes, for which calling memcpy
         // cost more than the copy (measured): up to 16 bytes go as two overlapping words.
@@ -161,7 +173,7 @@ public struct RawJSONOutput {
     /// row's text, and a division per digit was the largest cost of writing them (measured).
     mutating func put(_ value: UInt64, minimumDigits: Int = 1) {
         let digitCount = max(Self.decimalDigitCount(value), minimumDigits)
-        precondition(digitCount <= self.base.count &- self.written, "JSON output beyond its reserved capacity")
+        guard digitCount <= self.base.count &- self.written else { return self.overflow() }
         var value = value
         var position = self.written &+ digitCount
         let pairs = UnsafeRawBufferPointer(start: Self.digitPairs.utf8Start, count: 200)
@@ -314,7 +326,25 @@ extension ByteBuffer {
             // Only `capacity` bytes, so an underestimated bound stops here whatever the buffer has spare.
             var output = RawJSONOutput(base: UnsafeMutableRawBufferPointer(rebasing: pointer[..<capacity]))
             body(&output)
+            precondition(!output.overflowed, "JSON output beyond its reserved capacity")
             return output.count
         }
+    }
+
+    /// Runs `body` over the buffer's writable bytes, at least 4 KiB (a few rows' worth), and
+    /// commits what it put if it all fitted; returns false, having written nothing, otherwise.
+    ///
+    /// For a writer whose exact bound costs about as much as the writing (a row, value by
+    /// value): try in room that nearly always suffices, and work the bound out only when it did not.
+    @inlinable
+    public mutating func writeJSONOutputIfItFits(_ body: (inout RawJSONOutput) -> Void) -> Bool {
+        var fitted = false
+        self.writeWithUnsafeMutableBytes(minimumWritableBytes: 4096) { pointer in
+            var output = RawJSONOutput(base: pointer)
+            body(&output)
+            fitted = !output.overflowed
+            return fitted ? output.count : 0
+        }
+        return fitted
     }
 }

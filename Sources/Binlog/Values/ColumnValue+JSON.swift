@@ -52,8 +52,9 @@ extension ColumnValue {
         }
     }
 
-    /// Puts this value as `writeJSON(into:)` writes it. Only for a value with a `jsonSizeBound`, and
-    /// `output` must have that much room left.
+    /// Puts this value as `writeJSON(into:)` writes it, if `output` has room for it. A JSON document
+    /// or a geometry, which has no `jsonSizeBound`, is not put: the output is marked `overflowed`,
+    /// for the caller to write it with `writeJSON(into:)`.
     public func putJSON(into output: inout RawJSONOutput) {
         switch self {
         case .null:
@@ -143,7 +144,7 @@ extension ColumnValue {
             }
             output.put(UInt8(ascii: "]"))
         case .json, .geometry:
-            preconditionFailure("JSON documents and geometries have no size bound: write them with writeJSON(into:)")
+            output.overflow()
         }
     }
 }

@@ -8,12 +8,15 @@ extension RowChange {
     /// Columns absent from a MINIMAL or NOBLOB image are left out of `before`/`after`, and their
     /// names listed in `"missing"` so a reader can tell "not logged" from NULL.
     ///
-    /// The line is put through one buffer access, sized by the values' bounds: a buffer access per
-    /// piece cost more than the text (measured: three quarters of the time per line). A line with a
-    /// JSON document or a geometry, whose size is only known by writing it, is written piece by piece.
+    /// The line is put through one buffer access: a buffer access per piece cost more than the
+    /// text (measured: three quarters of the time per line). It is put into the room the buffer
+    /// has, which nearly always suffices; only a line that did not fit has its bound worked out,
+    /// value by value, which cost about as much as writing it (measured). A line with a JSON
+    /// document or a geometry, whose size is only known by writing it, is written piece by piece.
     public func writeJSONLine(into buffer: inout ByteBuffer) {
         let names = columns.jsonNames
         let key = self.keyMembers
+        if buffer.writeJSONOutputIfItFits({ putLine(key: key, names: names, into: &$0) }) { return }
         // Each part's bound, 4 where it is `null`; nil when one of its values has none.
         guard let keyBound = key.map({ objectBound($0.image, members: $0.columns, names: names) }) ?? 4,
               let before = before.map({ objectBound($0, members: nil, names: names) }) ?? 4,
@@ -22,21 +25,23 @@ extension RowChange {
             return writeJSONLineInParts(key: key, into: &buffer)
         }
         let bound = headBound + keyBound + before + after + missingBound + tailBound
-        buffer.writeJSONOutput(capacity: bound) { output in
-            names.withBytes { nameBytes in
-                putHead(into: &output)
-                if let key {
-                    putObject(key.image, members: key.columns, names: names, nameBytes, into: &output)
-                } else {
-                    output.put("null")
-                }
-                output.put(",\"before\":")
-                putImage(self.before, names: names, nameBytes, into: &output)
-                output.put(",\"after\":")
-                putImage(self.after, names: names, nameBytes, into: &output)
-                putMissing(names: names, nameBytes, into: &output)
-                putTail(into: &output)
+        buffer.writeJSONOutput(capacity: bound) { putLine(key: key, names: names, into: &$0) }
+    }
+
+    private func putLine(key: (image: [ColumnValue?], columns: [Int])?, names: JSONMemberNames, into output: inout RawJSONOutput) {
+        names.withBytes { nameBytes in
+            putHead(into: &output)
+            if let key {
+                putObject(key.image, members: key.columns, names: names, nameBytes, into: &output)
+            } else {
+                output.put("null")
             }
+            output.put(",\"before\":")
+            putImage(self.before, names: names, nameBytes, into: &output)
+            output.put(",\"after\":")
+            putImage(self.after, names: names, nameBytes, into: &output)
+            putMissing(names: names, nameBytes, into: &output)
+            putTail(into: &output)
         }
     }
 
