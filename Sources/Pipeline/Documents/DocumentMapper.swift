@@ -20,7 +20,16 @@ public struct DocumentMapper: Sendable {
         /// Column indexes of the id, in order; nil when the table has no key and no rule names one.
         public var idColumns: [Int]?
         /// (column index, field name) of the fields kept.
-        public var fields: [(column: Int, name: String)]
+        public let fields: [(column: Int, name: String)]
+        /// The fields' names as JSON keys, escaped once rather than in every document.
+        let keys: JSONMemberNames
+
+        init(index: String, idColumns: [Int]?, fields: [(column: Int, name: String)]) {
+            self.index = index
+            self.idColumns = idColumns
+            self.fields = fields
+            keys = JSONMemberNames(fields.map(\.name))
+        }
     }
 
     /// Why a change cannot become a write; it goes to the dead-letter file.
@@ -97,11 +106,12 @@ public struct DocumentMapper: Sendable {
         }
         func put(_ output: inout RawJSONOutput) {
             output.put(UInt8(ascii: "{"))
-            for (position, field) in plan.fields.enumerated() {
-                if position > 0 { output.put(UInt8(ascii: ",")) }
-                output.putJSONString(field.name)
-                output.put(UInt8(ascii: ":"))
-                after[field.column]?.putJSON(into: &output)
+            plan.keys.withBytes { keys in
+                for (position, field) in plan.fields.enumerated() {
+                    if position > 0 { output.put(UInt8(ascii: ",")) }
+                    plan.keys.put(position, from: keys, into: &output)
+                    after[field.column]?.putJSON(into: &output)
+                }
             }
             output.put(UInt8(ascii: "}"))
         }
@@ -111,8 +121,8 @@ public struct DocumentMapper: Sendable {
         // have none, and are written piece by piece.
         scratch.clear()
         if !scratch.writeJSONOutputIfItFits(put) {
-            let bound = plan.fields.reduce(Int?(2)) { total, field in
-                total.flatMap { total in after[field.column]?.jsonSizeBound.map { total + $0 + RawJSONOutput.jsonStringBound(field.name) + 2 } }
+            let bound = plan.fields.indices.reduce(Int?(2)) { total, position in
+                total.flatMap { total in after[plan.fields[position].column]?.jsonSizeBound.map { total + $0 + plan.keys.length(position) + 1 } }
             }
             if let bound {
                 scratch.writeJSONOutput(capacity: bound, put)
