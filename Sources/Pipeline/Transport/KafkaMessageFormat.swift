@@ -8,8 +8,8 @@ public enum KafkaMessageFormat: String, Sendable, CaseIterable {
     /// A Debezium-style envelope: `before`, `after`, `source`, `op` (`c`/`u`/`d`), `ts_ms`.
     case debezium
 
-    /// Whether the value names the key columns (Sluice's `key`, canal's `pkNames`); a message of
-    /// a format that does not carries them in the `sluice.key` header.
+    /// Whether the value names the key columns (Sluice's `key`, canal's `pkNames`). Messages in a
+    /// format whose value does not name them carry them in the `sluice.key` header.
     public var namesKeyColumns: Bool {
         self != .debezium
     }
