@@ -256,6 +256,19 @@ struct HandBuiltEventTests {
             transactionLength: 300, immediateServerVersion: 80036, originalServerVersion: 80036))
     }
 
+    /// A table mapped again under a new id replaces its entry under the old one, which rows can
+    /// no longer name: the decoder keeps one entry per table however long it runs.
+    @Test func aTableMappedUnderANewIDForgetsTheOldID() throws {
+        var decoder = BinlogEventDecoder()
+        var renumbered = T10.tableMapBody
+        renumbered.replaceSubrange(0..<6, with: EventBuilder.le(T10.tableID + 1).prefix(6))
+        _ = try decoder.decode(builder.event(.tableMap, body: T10.tableMapBody))
+        _ = try decoder.decode(builder.event(.tableMap, body: renumbered))
+        #expect(decoder.table(id: T10.tableID + 1)?.qualifiedName == "bench.t10")
+        #expect(decoder.table(id: T10.tableID) == nil)
+        #expect(throws: BinlogError.self) { try decoder.decode(builder.event(.writeRowsV1, body: T10.writeRowsBody(rows: 1))) }
+    }
+
     @Test func identicalTableMapsShareTheirPlan() throws {
         var decoder = BinlogEventDecoder()
         for _ in 0..<3 {

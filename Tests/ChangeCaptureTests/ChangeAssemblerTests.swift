@@ -51,6 +51,32 @@ import Testing
         #expect(assembler.committed == chunk.commit)
     }
 
+    /// A table mapped again under a new id keeps its layout, and its old id is forgotten rather
+    /// than kept for as long as the stream runs.
+    @Test func aTableMappedUnderANewIDKeepsItsLayoutAndForgetsTheOldID() throws {
+        var assembler = ChangeAssembler(start: ReplicationPosition(file: "b.000001", offset: 4), isMariaDB: false)
+        var renumbered = table
+        renumbered.tableID = 18
+        let newID = BinlogEvent.rows(RowsEvent(kind: .insert, table: renumbered, flags: 1, rows: [.init(before: nil, after: [.int(2), .string("n2")])]))
+        let chunks = run(&assembler, [
+            (query("BEGIN"), header(.query, end: 100)),
+            (.tableMap(table), header(.tableMap, end: 150)),
+            (insert(1), header(.writeRows, end: 200)),
+            (.xid(1), header(.xid, end: 250)),
+            (query("BEGIN"), header(.query, end: 300)),
+            (.tableMap(renumbered), header(.tableMap, end: 350)),
+            (newID, header(.writeRows, end: 400)),
+            // Id 17 is no longer mapped: its rows get a layout of unknown columns.
+            (insert(3), header(.writeRows, end: 450)),
+            (.xid(2), header(.xid, end: 500)),
+        ])
+        let changes = chunks.flatMap(\.changes)
+        try #require(changes.count == 3)
+        #expect(changes[1].layout === changes[0].layout)
+        #expect(changes[1].columns.names == ["id", "name"])
+        #expect(changes[2].columns.names == ["@1", "@2"])
+    }
+
     @Test func rollbackDropsTheTransactionButAdvances() {
         var assembler = ChangeAssembler(start: ReplicationPosition(file: "b.000001", offset: 4), isMariaDB: false)
         let chunks = run(&assembler, [

@@ -54,6 +54,10 @@ public struct ChangeAssembler: Sendable {
 
     /// Per table id, its current TABLE_MAP and the layout all its changes share.
     private var layouts: [UInt64: KnownTable] = [:]
+    /// The id each table is mapped under now. A table mapped under a new id (the server reopened
+    /// it) never uses the old one again: its old entry goes, and its layout carries over when the
+    /// columns are the same, so that what is cached per layout downstream stays valid.
+    private var currentTableIDs: [TableMapEvent.Name: UInt64] = [:]
     /// The file and GTID the changes of the open transaction share; made anew when either changes.
     private var origin: ChangePosition.Origin?
 
@@ -64,8 +68,18 @@ public struct ChangeAssembler: Sendable {
         let event: TableMapEvent
         let layout: TableLayout
 
-        init(_ table: TableMapEvent) {
+        /// `previous`: the table's entry under its former id, whose layout is kept if the table
+        /// is the same under the new id.
+        init(_ table: TableMapEvent, previous: KnownTable?) {
             event = table
+            if let previous {
+                var renumbered = previous.event
+                renumbered.tableID = table.tableID
+                if renumbered == table {
+                    layout = previous.layout
+                    return
+                }
+            }
             let columns = table.columns.allSatisfy { $0.name != nil }
                 ? ColumnLayout(table.columns.map { $0.name ?? "" }, descriptors: table.columns)
                 : ColumnLayout(unknownCount: table.columns.count, descriptors: table.columns)
@@ -131,7 +145,11 @@ public struct ChangeAssembler: Sendable {
             return commit(header: header)
         case let .tableMap(table):
             if let known = layouts[table.tableID], known.event == table { return nil }
-            layouts[table.tableID] = KnownTable(table)
+            var previous: KnownTable?
+            if let id = currentTableIDs.updateValue(table.tableID, forKey: table.name), id != table.tableID {
+                previous = layouts.removeValue(forKey: id)
+            }
+            layouts[table.tableID] = KnownTable(table, previous: previous)
             return nil
         case var .rows(rows):
             append(&rows, header: header)
