@@ -14,11 +14,12 @@ public struct DocumentMapper: Sendable {
     /// Where each document is written first; it keeps its capacity from one document to the next.
     private var scratch = ByteBuffer()
 
-    /// How one table layout maps to documents, worked out once per layout.
-    public struct Plan: Sendable {
-        public var index: String
+    /// How one table layout maps to documents, worked out once per layout. (A class: every change
+    /// looks its plan up, and a struct's copy retained each of its arrays and strings.)
+    public final class Plan: Sendable {
+        public let index: String
         /// Column indexes of the id, in order; nil when the table has no key and no rule names one.
-        public var idColumns: [Int]?
+        public let idColumns: [Int]?
         /// (column index, field name) of the fields kept.
         public let fields: [(column: Int, name: String)]
         /// The fields' names as JSON keys, escaped once rather than in every document.
