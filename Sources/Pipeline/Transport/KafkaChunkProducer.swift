@@ -10,6 +10,9 @@ public struct KafkaChunkProducer {
     private var encoder: KafkaChangeEncoder
     private let producer: KafkaProducer
     private let ledger: DeliveryLedger
+    /// What each change is encoded into: librdkafka copies a message as it is produced, so its key
+    /// and value storage serves the next one, in this chunk and the ones after.
+    private var message = KafkaOutgoingMessage(topic: "", key: nil, value: ByteBuffer())
 
     /// With a producer of its own, made from `properties`; `close()` releases it.
     public init(encoder: KafkaChangeEncoder, properties: KafkaProperties, logger: Logger) throws(KafkaError) {
@@ -32,7 +35,6 @@ public struct KafkaChunkProducer {
         }
         let kept = try encoder.lastChangePerDocument(chunk.changes)
         let firstNumber = ledger.reserve(kept.count)
-        var message = KafkaOutgoingMessage(topic: "", key: nil, value: ByteBuffer())
         for (position, change) in kept.enumerated() {
             encoder.encode(chunk.changes[change.index], key: change.key, commit: position == kept.count - 1 ? chunk.commit : nil, into: &message)
             // Suspends only while librdkafka's queue is full, not once per message.
