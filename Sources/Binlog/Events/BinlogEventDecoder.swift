@@ -39,10 +39,8 @@ public struct BinlogEventDecoder: Sendable {
     }
 
     var tables: [UInt64: TableEntry] = [:]
-    /// The id each table is mapped under now. The server maps a table under a new id when it
-    /// reopens it (after DDL, or once it left the table cache) and never uses the old id again, so
-    /// the old entry goes: `tables` holds one entry per table however long the stream runs.
-    private var currentTableIDs: [TableMapEvent.Name: UInt64] = [:]
+    /// So that `tables` drops a table's entry under an id the server no longer uses.
+    private var currentTableIDs = CurrentTableIDs()
     /// Offset of the last TRANSACTION_PAYLOAD, where errors in its inner events are reported.
     private var payloadOffset: UInt64?
 
@@ -195,9 +193,7 @@ public struct BinlogEventDecoder: Sendable {
         var copy = ByteBuffer()
         copy.writeImmutableBuffer(raw)
         tables[tableID] = TableEntry(body: copy, table: table, rows: include ? RowImageDecoder(table: table) : nil)
-        if let previous = currentTableIDs.updateValue(tableID, forKey: table.name), previous != tableID {
-            tables[previous] = nil
-        }
+        if let previous = currentTableIDs.record(table) { tables[previous] = nil }
         return .tableMap(table)
     }
 

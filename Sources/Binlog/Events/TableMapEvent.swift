@@ -41,14 +41,6 @@ public struct TableMapEvent: Sendable, Equatable {
 
     /// `database.table`, for messages.
     public var qualifiedName: String { "\(database).\(table)" }
-
-    /// A table's database and name, which outlive its ids.
-    public struct Name: Sendable, Hashable {
-        public var database: String
-        public var table: String
-    }
-
-    public var name: Name { Name(database: database, table: table) }
 }
 
 extension TableMapEvent {

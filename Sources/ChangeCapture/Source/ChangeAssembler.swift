@@ -54,10 +54,10 @@ public struct ChangeAssembler: Sendable {
 
     /// Per table id, its current TABLE_MAP and the layout all its changes share.
     private var layouts: [UInt64: KnownTable] = [:]
-    /// The id each table is mapped under now. A table mapped under a new id (the server reopened
-    /// it) never uses the old one again: its old entry goes, and its layout carries over when the
-    /// columns are the same, so that what is cached per layout downstream stays valid.
-    private var currentTableIDs: [TableMapEvent.Name: UInt64] = [:]
+    /// So that `layouts` drops a table's entry under an id the server no longer uses; its layout
+    /// carries over when the columns are the same, so that what is cached per layout downstream
+    /// stays valid.
+    private var currentTableIDs = CurrentTableIDs()
     /// The file and GTID the changes of the open transaction share; made anew when either changes.
     private var origin: ChangePosition.Origin?
 
@@ -145,10 +145,7 @@ public struct ChangeAssembler: Sendable {
             return commit(header: header)
         case let .tableMap(table):
             if let known = layouts[table.tableID], known.event == table { return nil }
-            var previous: KnownTable?
-            if let id = currentTableIDs.updateValue(table.tableID, forKey: table.name), id != table.tableID {
-                previous = layouts.removeValue(forKey: id)
-            }
+            let previous = currentTableIDs.record(table).flatMap { layouts.removeValue(forKey: $0) }
             layouts[table.tableID] = KnownTable(table, previous: previous)
             return nil
         case var .rows(rows):
