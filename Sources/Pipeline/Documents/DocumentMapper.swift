@@ -63,7 +63,7 @@ public struct DocumentMapper: Sendable {
             idColumns: idColumns,
             fields: fields
         )
-        plans[change.layout] = plan
+        plans.insert(plan, for: change.layout)
         return plan
     }
 

@@ -8,16 +8,12 @@ struct LayoutCache<Value> {
     private var entries: [ObjectIdentifier: (layout: TableLayout, value: Value)] = [:]
 
     subscript(layout: TableLayout) -> Value? {
-        get { entries[ObjectIdentifier(layout)]?.value }
-        set {
-            let key = ObjectIdentifier(layout)
-            guard let newValue else {
-                entries[key] = nil
-                return
-            }
-            if entries.count >= 4096 { entries.removeAll() }
-            entries[key] = (layout, newValue)
-        }
+        entries[ObjectIdentifier(layout)]?.value
+    }
+
+    mutating func insert(_ value: Value, for layout: TableLayout) {
+        if entries.count >= 4096 { entries.removeAll() }
+        entries[ObjectIdentifier(layout)] = (layout, value)
     }
 }
 

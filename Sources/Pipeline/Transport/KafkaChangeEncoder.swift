@@ -168,7 +168,7 @@ public struct KafkaChangeEncoder {
             keyColumns = KafkaHeader(KafkaChangeHeader.keyColumns, Array(names.readableBytesView))
         }
         let parts = LayoutParts(topic: topic, keyColumns: keyColumns)
-        layouts[layout] = parts
+        layouts.insert(parts, for: layout)
         return parts
     }
 }
